@@ -1,0 +1,279 @@
+"""Demo content of the portal, loaded by ``ckan transparency demo``.
+
+Every step creates what is missing and updates what exists, so loading twice
+leaves the same records. The action plan facts come from the OGP's published
+data (``data/ogp_*``); the datasets are real public facts (regions, holidays,
+the action plan itself).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from typing import Any, Callable, Iterator
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from werkzeug.datastructures import FileStorage
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+# Demo users and their documented passwords (README.md, "Demo logins").
+USERS = [
+    {"name": "demo-admin", "fullname": "Administrateur de démonstration", "password": "Demo-admin-2026", "sysadmin": True},
+    {"name": "demo-officer", "fullname": "Agent d'information (MRAFP)", "password": "Demo-officer-2026", "sysadmin": False},
+    {"name": "demo-citizen", "fullname": "Citoyenne de démonstration", "password": "Demo-citizen-2026", "sysadmin": False},
+]
+
+ORGANIZATIONS = [
+    ("mrafp", "Ministère de la Réforme de l'Administration et de la Fonction Publique",
+     "وزارة إصلاح الإدارة والوظيفة العمومية"),
+    ("mef", "Ministère de l'Économie et des Finances", "وزارة الاقتصاد والمالية"),
+    ("hcp", "Haut-Commissariat au Plan", "المندوبية السامية للتخطيط"),
+    ("sante", "Ministère de la Santé et de la Protection sociale", "وزارة الصحة والحماية الاجتماعية"),
+    ("parlement", "Chambre des Représentants", "مجلس النواب"),
+]
+
+# The OGP's CSV names no lead institution: the demo gives the budget commitments
+# to the finance ministry, the legislative ones to Parliament, the rest to MRAFP.
+LEAD = {"MO0011": "mef", "MO0012": "mef", "MO0019": "parlement", "MO0020": "parlement",
+        "MO0021": "parlement", "MO0022": "parlement", "MO0024": "parlement"}
+
+POLICY_AREAS = {"Capacity Building": "capacity-building", "E-Government": "e-government",
+                "Open Data": "open-data", "Public Participation": "public-participation",
+                "Fiscal Transparency": "fiscal-transparency", "Audits and Controls": "audits-and-controls",
+                "Legislature": "legislature"}
+
+ACTION_PLAN = "plan-action-ogp-2018-2020"
+
+PAGES = [
+    ("about", "À propos du portail",
+     "Le Portail national de la transparence réalise l'engagement MO0006 du plan d'action "
+     "national pour un gouvernement ouvert 2018-2020. Il permet de demander l'accès à "
+     "l'information et de suivre sa demande, de lire ce que les institutions publient, "
+     "de trouver des données ouvertes, de suivre le plan d'action, de participer aux "
+     "consultations publiques et de lire des statistiques."),
+    ("loi-31-13", "La loi 31-13 en bref",
+     "* Toute personne peut demander une information détenue par une institution publique.\n"
+     "* L'institution répond dans les **20 jours ouvrables** (art. 16), délai prorogeable une "
+     "fois de 20 jours avec un avis motivé ; **3 jours** en cas d'urgence (art. 17).\n"
+     "* Un refus est motivé et cite une exception de l'article 7.\n"
+     "* Réclamation auprès du chef de l'institution dans les 20 jours ouvrables, puis auprès "
+     "de la Commission du droit d'accès à l'information (CDAI) dans les 30 jours."),
+    ("guide-publication", "Guide de l'éditeur",
+     "1. Connectez-vous avec le compte de votre institution.\n"
+     "2. Choisissez le type de contenu : publication proactive, jeu de données, engagement.\n"
+     "3. Renseignez les champs en arabe et en français, joignez les documents.\n"
+     "4. Publiez : le contenu apparaît dans la recherche et dans l'API du portail."),
+]
+
+
+def steps() -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
+    """The loading steps, in order, with a label for the progress bar."""
+    return [
+        ("users", _users),
+        ("institutions", _organizations),
+        ("action plan", _action_plan),
+        ("commitments", _commitments),
+        ("open data", _datasets),
+        ("publications", _publications),
+        ("reuses", _reuses),
+        ("consultations", _consultations),
+        ("pages", _pages),
+    ]
+
+
+def load() -> Iterator[str]:
+    """Loads every step, yielding each step's label once it is done."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    for label, step in steps():
+        step({"user": site_user["name"], "ignore_auth": True})
+        yield label
+
+
+def _upsert_package(context: dict[str, Any], data: dict[str, Any], files: list[tuple[str, str]] = ()) -> None:
+    """Creates the package ``data['name']`` or updates it in place.
+
+    ``files`` are (file name in data/, resource name) uploaded as resources when
+    the package is created; an existing package keeps its resources.
+    """
+    try:
+        existing = tk.get_action("package_show")(dict(context), {"id": data["name"]})
+    except tk.ObjectNotFound:
+        pkg = tk.get_action("package_create")(dict(context), data)
+        for filename, res_name in files:
+            _upload(context, pkg["id"], filename, res_name)
+        return
+    data = dict(data, id=existing["id"], resources=existing["resources"])
+    tk.get_action("package_update")(dict(context), data)
+
+
+def _upload(context: dict[str, Any], package_id: str, filename: str, res_name: str) -> None:
+    path = os.path.join(DATA, filename)
+    with open(path, "rb") as stream:
+        tk.get_action("resource_create")(dict(context), {
+            "package_id": package_id, "name": res_name, "url": os.path.basename(filename),
+            "format": os.path.splitext(filename)[1].lstrip(".").upper(),
+            "upload": FileStorage(stream=stream, filename=os.path.basename(filename)),
+        })
+
+
+def _users(context: dict[str, Any]) -> None:
+    for user in USERS:
+        obj = model.User.get(user["name"])
+        if obj is None:
+            tk.get_action("user_create")(dict(context), {
+                "name": user["name"], "fullname": user["fullname"], "password": user["password"],
+                "email": "{}@demo.transparence.ma".format(user["name"]),
+            })
+            obj = model.User.get(user["name"])
+        if obj.sysadmin != user["sysadmin"]:
+            obj.sysadmin = user["sysadmin"]
+            model.Session.commit()
+
+
+def _organizations(context: dict[str, Any]) -> None:
+    for name, title, title_ar in ORGANIZATIONS:
+        data = {"name": name, "title": title, "description": title_ar}
+        try:
+            org = tk.get_action("organization_show")(dict(context), {"id": name})
+            tk.get_action("organization_patch")(dict(context), dict(data, id=org["id"]))
+        except tk.ObjectNotFound:
+            tk.get_action("organization_create")(dict(context), data)
+    tk.get_action("organization_member_create")(
+        dict(context), {"id": "mrafp", "username": "demo-officer", "role": "editor"})
+
+
+def _action_plan(context: dict[str, Any]) -> None:
+    _upsert_package(context, {
+        "type": "action-plan", "name": ACTION_PLAN, "owner_org": "mrafp",
+        "title": "Plan d'action national pour un gouvernement ouvert 2018-2020",
+        "title_ar": "خطة العمل الوطنية للحكومة المنفتحة 2018-2020",
+        "notes": "Premier plan d'action du Maroc au sein du Partenariat pour un gouvernement ouvert (OGP) : 24 engagements.",
+        "notes_ar": "أول خطة عمل للمغرب في إطار شراكة الحكومة المنفتحة: 24 التزاما.",
+        "country": "Morocco", "cycle": 2018, "period_start": "2018-08-30", "period_end": "2020-08-30",
+        "plan_status": "completed",
+    })
+
+
+def _commitment_base(row: dict[str, str]) -> dict[str, Any]:
+    area = POLICY_AREAS.get(row["policy_area"])
+    return {
+        "type": "commitment", "name": row["ogp_id"].lower(), "ogp_id": row["ogp_id"],
+        "title": row["title"], "owner_org": LEAD.get(row["ogp_id"], "mrafp"),
+        "action_plan": ACTION_PLAN, "commitment_status": "active",
+        "policy_areas": [area] if area else [],
+        "start_date": "2018-08-30", "end_date": "2020-08-30",
+        "irm_verifiable": "pending", "irm_relevant": "pending", "irm_potential_impact": "pending",
+        "irm_completion": "pending", "irm_starred": "pending", "irm_early_results": "pending",
+    }
+
+
+def _commitments(context: dict[str, Any]) -> None:
+    with open(os.path.join(DATA, "ogp_morocco_2018_2020_commitments.csv"), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with open(os.path.join(DATA, "ogp_MO0006_transparency_portal.json"), encoding="utf-8") as f:
+        mo0006 = json.load(f)
+    for row in rows:
+        data = _commitment_base(row)
+        if row["ogp_id"] == mo0006["ogp_id"]:
+            data.update(_mo0006(mo0006))
+        _upsert_package(context, data)
+
+
+def _mo0006(c: dict[str, Any]) -> dict[str, Any]:
+    related = [f"MO000{n}" for n in (1, 2, 4)]  # "Commitment 1, Commitment 2, Commitment 4"
+    return {
+        "title": "Portail de la transparence",
+        "title_ar": "بوابة الشفافية",
+        "long_title": c["long_title"],
+        "start_date": c["start_date"], "end_date": c["end_date"],
+        "commitment_status": c["status"].lower(),
+        "policy_areas": [POLICY_AREAS[a] for a in c["policy_areas"]],
+        "support_actors": c["support_institutions"],
+        "public_problem": c["public_problem"],
+        "notes": c["commitment"],
+        "contribution_to_solve_problem": c["contribution_to_solve_problem"],
+        "relevance_to_ogp_values": c["relevance_to_ogp_values"],
+        "additional_information": c["additional_information"],
+        "related_commitments": related,
+        "contact_position": c["contact_point"]["position"],
+        "milestones": [
+            {"title": m["title"], "start": m["start"], "end": m["end"], "weight": 1, "state": "completed"}
+            for m in c["milestones"]
+        ],
+    }
+
+
+def _datasets(context: dict[str, Any]) -> None:
+    common = {"type": "dataset", "license_id": "odc-by", "spatial_region": "national", "language": ["ar", "fr"]}
+    _upsert_package(context, dict(common, **{
+        "name": "regions-du-maroc", "owner_org": "hcp", "theme": "GOVE", "frequency": "irregular",
+        "title": "Régions du Maroc", "notes": "Les douze régions du Royaume, leur nom en arabe et en français et leur chef-lieu.",
+        "tags": [{"name": "régions"}, {"name": "découpage territorial"}],
+        "contact_name": "Direction de la statistique", "contact_email": "statistique@demo.transparence.ma",
+    }), files=[("demo/regions.csv", "Régions (CSV)")])
+    _upsert_package(context, dict(common, **{
+        "name": "jours-feries-fixes", "owner_org": "mrafp", "theme": "GOVE", "frequency": "annual",
+        "title": "Jours fériés fixes au Maroc",
+        "notes": "Jours fériés à date fixe, utilisés pour calculer les délais de réponse en jours ouvrables.",
+        "tags": [{"name": "jours fériés"}, {"name": "délais"}],
+        "contact_name": "Division des études et de la législation", "contact_email": "etudes@demo.transparence.ma",
+    }), files=[("demo/fixed_holidays.csv", "Jours fériés fixes (CSV)")])
+    _upsert_package(context, dict(common, **{
+        "name": "engagements-ogp-2018-2020", "owner_org": "mrafp", "theme": "GOVE", "frequency": "irregular",
+        "language": ["en"], "temporal_start": "2018-08-30", "temporal_end": "2020-08-30",
+        "title": "Engagements du plan d'action OGP 2018-2020",
+        "notes": "Les 24 engagements du premier plan d'action national, tels que publiés par l'OGP.",
+        "tags": [{"name": "OGP"}, {"name": "gouvernement ouvert"}],
+        "contact_name": "Division des études et de la législation", "contact_email": "etudes@demo.transparence.ma",
+    }), files=[("ogp_morocco_2018_2020_commitments.csv", "Engagements (CSV)")])
+
+
+def _publications(context: dict[str, Any]) -> None:
+    for data in [
+        {"name": "loi-31-13-droit-acces-information", "owner_org": "mrafp", "category": "laws",
+         "title": "Loi n° 31-13 relative au droit d'accès à l'information",
+         "title_ar": "القانون رقم 31.13 المتعلق بالحق في الحصول على المعلومات",
+         "notes": "Dahir n° 1-18-15 du 22 février 2018 portant promulgation de la loi n° 31-13.",
+         "publication_date": "2018-03-12", "legal_reference": "Bulletin officiel n° 6655 du 12 mars 2018"},
+        {"name": "organigramme-mrafp", "owner_org": "mrafp", "category": "missions",
+         "title": "Missions et organigramme du ministère", "title_ar": "مهام الوزارة وهيكلها التنظيمي",
+         "notes": "Missions du ministère et organisation de ses directions.", "publication_date": "2024-01-15"},
+        {"name": "loi-de-finances-2025-synthese", "owner_org": "mef", "category": "budget",
+         "title": "Loi de finances 2025 : note de synthèse", "title_ar": "قانون المالية 2025: مذكرة تركيبية",
+         "notes": "Présentation synthétique de la loi de finances de l'année 2025.",
+         "publication_date": "2025-01-02", "period_start": "2025-01-01", "period_end": "2025-12-31"},
+    ]:
+        _upsert_package(context, dict(data, type="publication"))
+
+
+def _reuses(context: dict[str, Any]) -> None:
+    _upsert_package(context, {
+        "type": "showcase", "name": "carte-des-regions", "owner_org": "hcp",
+        "title": "Carte interactive des régions", "reuse_kind": "visualisation",
+        "notes": "Une carte des douze régions construite sur le jeu de données « Régions du Maroc ».",
+        "url": "https://example.org/carte-des-regions", "datasets_used": ["regions-du-maroc"],
+    })
+
+
+def _consultations(context: dict[str, Any]) -> None:
+    _upsert_package(context, {
+        "type": "consultation", "name": "plan-action-ogp-2025-2027", "owner_org": "mrafp",
+        "title": "Projet de plan d'action OGP : propositions d'engagements",
+        "title_ar": "مشروع خطة العمل للحكومة المنفتحة: اقتراح التزامات",
+        "notes": "Proposez des engagements pour le prochain plan d'action national.",
+        "notes_ar": "اقترحوا التزامات لخطة العمل الوطنية المقبلة.",
+        "topic": "open-government", "related_commitments": ["MO0023"],
+        "opens_at": "2026-11-01T09:00:00+01:00", "closes_at": "2027-01-31T18:00:00+01:00",
+    })
+
+
+def _pages(context: dict[str, Any]) -> None:
+    for name, title, content in PAGES:
+        page = tk.get_action("ckanext_pages_show")(dict(context), {"page": name})
+        if page and page.get("title") == title and page.get("content") == content:
+            continue
+        tk.get_action("ckanext_pages_update")(dict(context), {
+            "page": name, "name": name, "title": title, "content": content, "private": False, "order": "",
+        })

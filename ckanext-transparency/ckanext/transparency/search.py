@@ -1,0 +1,69 @@
+"""What each dataset type shows as search facets, and how its fields are indexed.
+
+Single-valued choice fields are indexed by CKAN under their own name (Solr's
+catch-all string field); fields holding a list (scheming stores them as JSON)
+are indexed as ``vocab_<field>``, CKAN's multi-valued string fields, so that
+every value is a facet entry of its own.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+# Fields that hold a JSON list in the package dict.
+LIST_FIELDS = ("policy_areas", "language", "related_commitments", "datasets_used", "support_actors")
+
+def _facets() -> dict[str, list[tuple[str, str]]]:
+    _ = tk._
+    return {
+        "dataset": [("organization", _("Publishers")), ("theme", _("Themes")),
+                    ("tags", _("Keywords")), ("res_format", _("Formats")),
+                    ("spatial_region", _("Regions")), ("license_id", _("Licences"))],
+        "publication": [("organization", _("Institutions")), ("category", _("Categories")),
+                        ("publication_year", _("Years"))],
+        "action-plan": [("organization", _("Coordinating institutions")), ("plan_status", _("Status"))],
+        "commitment": [("organization", _("Lead institutions")), ("vocab_policy_areas", _("Policy areas")),
+                       ("commitment_status", _("Status")), ("action_plan", _("Action plans")),
+                       ("irm_completion", _("IRM completion"))],
+        "ati-request": [("organization", _("Institutions")), ("ati_state", _("State")),
+                        ("delivery", _("Delivery")), ("urgent", _("Urgent"))],
+        "consultation": [("organization", _("Organizing institutions")), ("topic", _("Topics"))],
+        "showcase": [("organization", _("Institutions")), ("reuse_kind", _("Kinds"))],
+    }
+
+
+def facets_for(package_type: str, default: dict[str, Any]) -> dict[str, Any]:
+    """The facets of the search page of ``package_type`` (CKAN's own for other types)."""
+    facets = _facets().get(package_type)
+    if facets is None:
+        return default
+    return dict(facets)
+
+
+def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Adds the derived search fields of a package about to be indexed."""
+    for field in LIST_FIELDS:
+        value = pkg_dict.get(field)
+        if isinstance(value, str) and value.startswith("["):
+            value = json.loads(value)
+        if value:
+            pkg_dict["vocab_" + field] = value if isinstance(value, list) else [value]
+    if pkg_dict.get("publication_date"):
+        pkg_dict["publication_year"] = pkg_dict["publication_date"][:4]
+    # Long free text stays searchable through extras_<field> (a text field copied
+    # into ``text``) but leaves Solr's catch-all string field, whose terms are
+    # capped at 32 kB.
+    for key in [k for k, v in pkg_dict.items() if k in _schema_fields() and isinstance(v, str) and len(v) > 256]:
+        del pkg_dict[key]
+    return pkg_dict
+
+
+def _schema_fields() -> set[str]:
+    """Names of the fields our schemas add beside CKAN's core package fields."""
+    core = {"title", "name", "notes", "owner_org", "tag_string", "license_id", "url"}
+    names = set()
+    for schema in tk.h.scheming_dataset_schemas().values():
+        names.update(f["field_name"] for f in schema["dataset_fields"])
+    return names - core
