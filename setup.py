@@ -31,7 +31,6 @@ setup(
     },
     entry_points={
         "ckan.plugins": ["transparency = ckanext.transparency.plugin:TransparencyPlugin"],
-        "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
     },
     zip_safe=False,
 )

@@ -69,7 +69,8 @@ install_python() {
   local stamp="$VENV/.portal-installed" sum
   sum=$(cat "$ROOT"/requirements*.txt "$ROOT/setup.py" | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-    step "pip install requirements (pinned)" "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
+    step "pip install requirements (pinned)" bash -c "'$VENV/bin/pip' install -q pip==24.3.1 &&
+      '$VENV/bin/pip' install -q -r '$ROOT/requirements.txt' -r '$ROOT/requirements-dev.txt'"
     step "pip install -e . (ckanext-transparency)" "$VENV/bin/pip" install -q --no-deps -e "$ROOT"
     echo "$sum" >"$stamp"
   fi

@@ -53,3 +53,20 @@ def transparency_reuses(dataset_name: str) -> list[dict[str, Any]]:
         {}, {"fq": 'dataset_type:showcase AND vocab_datasets_used:"{}"'.format(dataset_name), "rows": 50}
     )
     return result["results"]
+
+
+def transparency_choice_label(dataset_type: str, field_name: str, value: str) -> str:
+    """The label, in the page's language, of ``value`` of a choice field of a schema."""
+    schema = tk.h.scheming_get_dataset_schema(dataset_type)
+    field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name)
+    return tk.h.scheming_choices_label(tk.h.scheming_field_choices(field), value)
+
+
+def transparency_type_label(dataset_type: str) -> str:
+    """The plural name of a dataset type, in the page's language."""
+    _ = tk._
+    return {
+        "dataset": _("Open data"), "publication": _("Publications"), "action-plan": _("Action plans"),
+        "commitment": _("Commitments"), "ati-request": _("Requests for information"),
+        "consultation": _("Consultations"), "showcase": _("Reuses"),
+    }.get(dataset_type, dataset_type)

@@ -10,6 +10,9 @@ from ckan.lib.plugins import DefaultTranslation
 from . import search
 
 
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
 @tk.blanket.helpers
 @tk.blanket.validators
 @tk.blanket.cli
