@@ -13,7 +13,7 @@ REDIS_PORT=${PORTAL_REDIS_PORT:-6380}
 SOLR_PORT=${PORTAL_SOLR_PORT:-8983}
 SOLR_LIB=$ROOT/.solr/lib
 SOLR_HOME=$STACK/solr
-DEBIAN_PACKAGES=(postgresql-15 redis-server curl libpq-dev libmagic1 gcc openjdk-17-jdk-headless maven)
+DEBIAN_PACKAGES=(postgresql-15 redis-server curl libpq-dev libmagic1 gcc)
 
 mkdir -p "$STACK"
 
@@ -51,6 +51,9 @@ install_debian_packages() {
   for p in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
+  # Java 17+ and Maven may come from elsewhere than Debian: only their commands matter.
+  java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || missing+=(maven)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     command -v sudo >/dev/null || die "missing Debian packages: ${missing[*]}; run as root or install them with apt-get"
@@ -124,8 +127,6 @@ build_solr_home() {
 start_solr() {  # cores...
   local pidfile=$STACK/solr.pid
   require_port "$SOLR_PORT" SOLR "$pidfile"
-  command -v java >/dev/null || die "Java 17 is needed: apt-get install openjdk-17-jdk-headless"
-  command -v mvn >/dev/null || die "Maven is needed: apt-get install maven"
   [ -f "$SOLR_LIB/solr-core-9.10.1.jar" ] ||
     step "resolve Solr 9.10.1 jars with Maven into .solr/lib" \
       mvn -q -B -f "$ROOT/config/solr/pom.xml" dependency:copy-dependencies -DoutputDirectory="$SOLR_LIB" -DincludeScope=runtime

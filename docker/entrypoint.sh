@@ -1,0 +1,11 @@
+#!/bin/sh
+# Writes the ini (config/portal.ini with this deployment's secret), brings the
+# database up to date with every plugin's migrations, then runs the command
+# (the web server, or `ckan jobs worker` for the worker).
+set -eu
+: "${CKAN_SECRET_KEY:?set CKAN_SECRET_KEY to a long random string}"
+sed "s|^SECRET_KEY = .*|SECRET_KEY = ${CKAN_SECRET_KEY}|" /srv/app/portal.ini >"$CKAN_INI"
+if [ "${CKAN_MIGRATE:-true}" = true ]; then
+  ckan -c "$CKAN_INI" db upgrade
+fi
+exec "$@"
