@@ -90,3 +90,11 @@ def test_facets_count_each_value(app, sysadmin, org):
     assert 'href="/commitment/ca"' in page.body and 'href="/commitment/cb"' in page.body
     assert 'href="/commitment/cc"' not in page.body
     assert "Domaines" in page.body  # the facet's French title
+
+
+def test_facet_entries_show_the_label_of_the_value_in_the_page_language(app, sysadmin, org):
+    create(sysadmin, "commitment", "ca", org["id"], ogp_id="MO0001", policy_areas=["open-data"])
+    french = app.get("/commitment/")
+    assert "Données ouvertes" in french.body
+    arabic = app.get("/ar/commitment/")
+    assert "البيانات المفتوحة" in arabic.body

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from flask import has_request_context
 
 # Fields that hold a JSON list in the package dict.
 LIST_FIELDS = ("policy_areas", "language", "related_commitments", "datasets_used", "support_actors")
@@ -58,6 +59,35 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     for key in [k for k, v in pkg_dict.items() if k in _schema_fields() and isinstance(v, str) and len(v) > 256]:
         del pkg_dict[key]
     return pkg_dict
+
+
+def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
+    """Gives facet entries of choice fields the label of their value, in the page's language."""
+    choices = _choice_labels()
+    for field, facet in search_results.get("search_facets", {}).items():
+        labels = choices.get(field[len("vocab_"):] if field.startswith("vocab_") else field)
+        if labels:
+            for item in facet["items"]:
+                if item["name"] in labels:
+                    item["display_name"] = _text(labels[item["name"]])
+    return search_results
+
+
+def _text(label: dict[str, str]) -> str:
+    """The text of a multilingual label in the request's language (the default
+    language outside a request, e.g. in a CLI or a background job)."""
+    lang = tk.h.lang() if has_request_context() else tk.config.get("ckan.locale_default")
+    return label.get(lang) or label.get("en") or next(iter(label.values()))
+
+
+def _choice_labels() -> dict[str, dict[str, Any]]:
+    """{field name: {value: multilingual label}} over the choice fields of every schema."""
+    labels: dict[str, dict[str, Any]] = {}
+    for schema in tk.h.scheming_dataset_schemas().values():
+        for field in schema["dataset_fields"]:
+            for choice in field.get("choices", []):
+                labels.setdefault(field["field_name"], {})[choice["value"]] = choice["label"]
+    return labels
 
 
 def _schema_fields() -> set[str]:
