@@ -1,0 +1,85 @@
+"""The bundle's own tables (created by migration/transparency).
+
+What must not be public lives here, never in a package dict: the requester's
+identity, and the e-mail outbox. The history of a request is here too, as rows.
+"""
+from __future__ import annotations
+
+import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, UnicodeText
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.utcnow()
+
+
+class AtiRequester(tk.BaseModel):
+    """Who asked: readable by the requester, the institution's officers and sysadmins only."""
+    __tablename__ = "transparency_ati_requester"
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), primary_key=True)
+    user_id = Column(UnicodeText, ForeignKey("user.id"), nullable=False, index=True)
+    full_name = Column(UnicodeText, nullable=False)
+    id_number = Column(UnicodeText, nullable=False)
+    address = Column(UnicodeText, nullable=False)
+    email = Column(UnicodeText, nullable=False)
+    phone = Column(UnicodeText)
+    original_text = Column(UnicodeText, nullable=False)  # the description before masking
+    created = Column(DateTime, nullable=False, default=_now)
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"package_id": self.package_id, "user_id": self.user_id, "full_name": self.full_name,
+                "id_number": self.id_number, "address": self.address, "email": self.email,
+                "phone": self.phone, "original_text": self.original_text,
+                "created": self.created.isoformat()}
+
+
+class AtiEvent(tk.BaseModel):
+    """One dated entry of a request's public history."""
+    __tablename__ = "transparency_ati_event"
+    id = Column(Integer, primary_key=True)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    transition = Column(UnicodeText, nullable=False)
+    from_state = Column(UnicodeText)
+    to_state = Column(UnicodeText, nullable=False)
+    actor_role = Column(UnicodeText, nullable=False)
+    note = Column(UnicodeText)
+    ground = Column(UnicodeText)
+    created = Column(DateTime, nullable=False, default=_now)
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"transition": self.transition, "from_state": self.from_state, "to_state": self.to_state,
+                "actor_role": self.actor_role, "note": self.note, "ground": self.ground,
+                "created": self.created.isoformat()}
+
+
+class AtiCounter(tk.BaseModel):
+    """The last tracking number given in a year."""
+    __tablename__ = "transparency_ati_counter"
+    year = Column(Integer, primary_key=True)
+    last = Column(Integer, nullable=False)
+
+
+class Outbox(tk.BaseModel):
+    """E-mails to send, written in the same transaction as what they tell, so none is lost."""
+    __tablename__ = "transparency_outbox"
+    id = Column(Integer, primary_key=True)
+    recipient = Column(UnicodeText, nullable=False)
+    subject = Column(UnicodeText, nullable=False)
+    body = Column(UnicodeText, nullable=False)
+    created = Column(DateTime, nullable=False, default=_now)
+    sent = Column(DateTime)
+    attempts = Column(Integer, nullable=False, default=0)
+    last_error = Column(UnicodeText)
+
+
+def next_tracking_number(year: int) -> int:
+    """The next number of ``year``, taken atomically (concurrent submissions never share one)."""
+    stmt = sa.text(
+        "INSERT INTO transparency_ati_counter (year, last) VALUES (:year, 1) "
+        "ON CONFLICT (year) DO UPDATE SET last = transparency_ati_counter.last + 1 RETURNING last")
+    return model.Session.execute(stmt, {"year": year}).scalar()

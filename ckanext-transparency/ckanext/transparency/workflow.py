@@ -1,0 +1,138 @@
+"""The life of an access-to-information request under law 31-13, as a state
+machine. Plain Python: no CKAN import.
+
+States: received -> in-progress -> (clarification <-> in-progress) -> answered /
+partly-answered / refused / not-held; a transfer hands the request to another
+institution, which receives it anew; the requester may withdraw an open request,
+complain to the head of the institution, then to the CDAI, whose decision
+closes it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from .deadlines import Calendar
+
+OPEN = frozenset({"received", "in-progress", "clarification"})
+OUTCOMES = frozenset({"answered", "partly-answered", "refused", "not-held"})
+ALL_STATES = OPEN | OUTCOMES | {"withdrawn", "complaint-head", "head-answered", "complaint-cdai", "cdai-decided"}
+
+REQUESTER, OFFICER, CDAI = "requester", "officer", "cdai"
+
+# Windows of the complaints (art. 18 and 19): working days, but calendar days for the CDAI.
+COMPLAINT_HEAD_DAYS = 20
+HEAD_ANSWER_DAYS = 15
+COMPLAINT_CDAI_DAYS = 30
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str | None  # None: the state does not change
+    actor: str
+    requires: tuple[str, ...] = ()
+
+
+TRANSITIONS = {t.name: t for t in [
+    Transition("start", frozenset({"received"}), "in-progress", OFFICER),
+    Transition("request_clarification", frozenset({"received", "in-progress"}), "clarification", OFFICER, ("note",)),
+    Transition("clarify", frozenset({"clarification"}), "in-progress", REQUESTER, ("note",)),
+    Transition("extend", frozenset({"received", "in-progress"}), None, OFFICER, ("note",)),
+    Transition("answer", OPEN, "answered", OFFICER, ("answer",)),
+    Transition("answer_partly", OPEN, "partly-answered", OFFICER, ("answer", "ground")),
+    Transition("refuse", OPEN, "refused", OFFICER, ("ground", "note")),
+    Transition("not_held", OPEN, "not-held", OFFICER, ("note",)),
+    Transition("transfer", OPEN, "received", OFFICER, ("target_org", "note")),
+    Transition("withdraw", OPEN, "withdrawn", REQUESTER),
+    Transition("complain_head", OPEN | OUTCOMES, "complaint-head", REQUESTER, ("note",)),
+    Transition("head_answer", frozenset({"complaint-head"}), "head-answered", OFFICER, ("note",)),
+    Transition("complain_cdai", frozenset({"complaint-head", "head-answered"}), "complaint-cdai", REQUESTER, ("note",)),
+    Transition("cdai_decide", frozenset({"complaint-cdai"}), "cdai-decided", CDAI, ("note",)),
+]}
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestFacts:
+    """What the rules need to know of a request."""
+    state: str
+    due: datetime.date
+    urgent: bool = False
+    extended: bool = False
+    last_change: datetime.date | None = None  # when it entered its current state
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation (extracted by scripts/i18n, translated by the caller)."""
+    return message
+
+
+class Refused(Exception):
+    """A transition that the rules do not allow.
+
+    ``template`` (English, translated by the caller) with ``params`` says why;
+    ``field`` names the input at fault.
+    """
+
+    def __init__(self, template: str, field: str = "transition", **params: object):
+        super().__init__(template.format(**params))
+        self.template, self.field, self.params = template, field, params
+
+
+def check(name: str, facts: RequestFacts, roles: set[str], given: dict[str, object],
+          today: datetime.date, calendar: Calendar) -> Transition:
+    """The transition ``name`` if ``roles`` may make it now with the fields ``given``.
+
+    Raises :class:`Refused` with the reason otherwise. ``roles`` holds who is
+    acting: ``requester``, ``officer`` and/or ``cdai`` (sysadmins act as both
+    officer and CDAI).
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise Refused(N_("Unknown transition {name}; known: {known}"), name=name, known=", ".join(sorted(TRANSITIONS)))
+    if transition.actor not in roles:
+        raise Refused(N_("You may not make the transition {name} on this request"), name=name)
+    if facts.state not in transition.sources:
+        raise Refused(N_("A request in the state {state} does not allow the transition {name}"),
+                      state=facts.state, name=name)
+    for field in transition.requires:
+        if not given.get(field):
+            raise Refused(N_("Missing value: {missing} is required for the transition {name}"), field,
+                          missing=field, name=name)
+    _check_time(name, facts, today, calendar)
+    return transition
+
+
+def _check_time(name: str, facts: RequestFacts, today: datetime.date, calendar: Calendar) -> None:
+    if name == "extend":
+        if facts.urgent:
+            raise Refused(N_("An urgent request cannot be extended"))
+        if facts.extended:
+            raise Refused(N_("The deadline has already been extended once"))
+        if today > facts.due:
+            raise Refused(N_("The extension must be notified before the deadline"))
+    elif name == "complain_head":
+        if facts.state in OPEN:
+            if today <= facts.due:
+                raise Refused(N_("A complaint about an unanswered request can be made once the deadline has passed"))
+            start = facts.due
+        else:
+            start = facts.last_change or today
+        if calendar.working_days_between(start, today) > COMPLAINT_HEAD_DAYS:
+            raise Refused(N_("The complaint to the head of the institution must be made within {days} working days"),
+                          days=COMPLAINT_HEAD_DAYS)
+    elif name == "complain_cdai":
+        start = facts.last_change or today
+        if facts.state == "complaint-head":
+            head_due = calendar.add_working_days(start, HEAD_ANSWER_DAYS)
+            if today <= head_due:
+                raise Refused(N_("The head of the institution still has time to answer the complaint"))
+            start = head_due
+        if (today - start).days > COMPLAINT_CDAI_DAYS:
+            raise Refused(N_("The complaint to the CDAI must be made within {days} days"), days=COMPLAINT_CDAI_DAYS)
+
+
+def is_overdue(state: str, due: datetime.date, today: datetime.date) -> bool:
+    """An open request whose deadline has passed."""
+    return state in OPEN and today > due

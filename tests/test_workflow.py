@@ -1,0 +1,117 @@
+"""The ATI state machine: every transition allowed and refused (plain functions)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ckanext.transparency.deadlines import Calendar
+from ckanext.transparency.workflow import (CDAI, OFFICER, REQUESTER, TRANSITIONS, Refused, RequestFacts,
+                                           check, is_overdue)
+
+CAL = Calendar(islamic_holidays=[])
+TODAY = date(2026, 11, 27)
+DUE = date(2026, 12, 14)
+FULL = {"note": "n", "answer": "a", "ground": "national-defence", "target_org": "mef"}
+
+# (transition, from state, actor, resulting state)
+ALLOWED = [
+    ("start", "received", OFFICER, "in-progress"),
+    ("request_clarification", "in-progress", OFFICER, "clarification"),
+    ("clarify", "clarification", REQUESTER, "in-progress"),
+    ("extend", "in-progress", OFFICER, None),
+    ("answer", "in-progress", OFFICER, "answered"),
+    ("answer_partly", "received", OFFICER, "partly-answered"),
+    ("refuse", "clarification", OFFICER, "refused"),
+    ("not_held", "in-progress", OFFICER, "not-held"),
+    ("transfer", "received", OFFICER, "received"),
+    ("withdraw", "clarification", REQUESTER, "withdrawn"),
+    ("complain_head", "refused", REQUESTER, "complaint-head"),
+    ("head_answer", "complaint-head", OFFICER, "head-answered"),
+    ("complain_cdai", "head-answered", REQUESTER, "complaint-cdai"),
+    ("cdai_decide", "complaint-cdai", CDAI, "cdai-decided"),
+]
+
+
+def facts(state, **kw):
+    return RequestFacts(state=state, due=kw.pop("due", DUE), last_change=kw.pop("last_change", TODAY), **kw)
+
+
+def test_every_transition_is_covered():
+    assert {t for t, *_ in ALLOWED} == set(TRANSITIONS)
+
+
+@pytest.mark.parametrize("name,state,actor,target", ALLOWED)
+def test_allowed(name, state, actor, target):
+    assert check(name, facts(state), {actor}, FULL, TODAY, CAL).target == target
+
+
+@pytest.mark.parametrize("name,state,actor,target", ALLOWED)
+def test_refused_to_anyone_else(name, state, actor, target):
+    for other in {OFFICER, REQUESTER, CDAI} - {actor}:
+        with pytest.raises(Refused) as err:
+            check(name, facts(state), {other}, FULL, TODAY, CAL)
+        assert err.value.field == "transition"
+
+
+@pytest.mark.parametrize("name,state,actor,target", ALLOWED)
+def test_refused_from_a_final_state(name, state, actor, target):
+    with pytest.raises(Refused) as err:
+        check(name, facts("cdai-decided"), {actor}, FULL, TODAY, CAL)
+    assert "cdai-decided" in str(err.value)
+
+
+@pytest.mark.parametrize("name,state,actor,target", [a for a in ALLOWED if TRANSITIONS[a[0]].requires])
+def test_each_required_field_is_named_when_missing(name, state, actor, target):
+    for field in TRANSITIONS[name].requires:
+        given = dict(FULL, **{field: ""})
+        with pytest.raises(Refused) as err:
+            check(name, facts(state), {actor}, given, TODAY, CAL)
+        assert err.value.field == field
+
+
+def test_extension_only_once_before_the_deadline_and_never_when_urgent():
+    with pytest.raises(Refused, match="already been extended"):
+        check("extend", facts("in-progress", extended=True), {OFFICER}, FULL, TODAY, CAL)
+    with pytest.raises(Refused, match="before the deadline"):
+        check("extend", facts("in-progress", due=date(2026, 11, 26)), {OFFICER}, FULL, TODAY, CAL)
+    with pytest.raises(Refused, match="urgent"):
+        check("extend", facts("in-progress", urgent=True), {OFFICER}, FULL, TODAY, CAL)
+
+
+def test_complaint_about_silence_only_after_the_deadline_and_within_twenty_working_days():
+    with pytest.raises(Refused, match="once the deadline has passed"):
+        check("complain_head", facts("in-progress", due=TODAY), {REQUESTER}, FULL, TODAY, CAL)
+    # Deadline Fri 30 Oct 2026: Nov 2-5 = 4 (6 Nov off), 9-13 = 9, 16, 17, 19, 20 = 13 (18 off),
+    # 23-27 = 18 working days on 27 Nov: still inside. From 23 Oct it is 23: too late.
+    assert check("complain_head", facts("in-progress", due=date(2026, 10, 30)), {REQUESTER}, FULL, TODAY, CAL)
+    with pytest.raises(Refused, match="20 working days"):
+        check("complain_head", facts("in-progress", due=date(2026, 10, 23)), {REQUESTER}, FULL, TODAY, CAL)
+
+
+def test_complaint_to_the_cdai_waits_for_the_head_then_thirty_days():
+    # Complaint to the head on 27 Nov: the head has 15 working days.
+    with pytest.raises(Refused, match="still has time"):
+        check("complain_cdai", facts("complaint-head"), {REQUESTER}, FULL, TODAY, CAL)
+    # Complaint on 20 Oct: the head's 15 working days end on 11 Nov (6 Nov is a holiday).
+    assert check("complain_cdai", facts("complaint-head", last_change=date(2026, 10, 20)), {REQUESTER}, FULL,
+                 TODAY, CAL)
+    with pytest.raises(Refused, match="30 days"):  # head's time ended 22 Oct: 36 days ago
+        check("complain_cdai", facts("complaint-head", last_change=date(2026, 10, 1)), {REQUESTER}, FULL,
+              TODAY, CAL)
+    with pytest.raises(Refused, match="30 days"):
+        check("complain_cdai", facts("head-answered", last_change=date(2026, 10, 27)), {REQUESTER}, FULL,
+              TODAY, CAL)
+    assert check("complain_cdai", facts("head-answered", last_change=date(2026, 10, 28)), {REQUESTER}, FULL,
+                 TODAY, CAL)
+
+
+def test_unknown_transition_names_the_known_ones():
+    with pytest.raises(Refused, match="answer_partly"):
+        check("approve", facts("received"), {OFFICER}, FULL, TODAY, CAL)
+
+
+def test_overdue_is_an_open_request_past_its_due_date():
+    assert is_overdue("in-progress", date(2026, 11, 26), TODAY)
+    assert not is_overdue("in-progress", TODAY, TODAY)  # answering on the due date is on time
+    assert not is_overdue("answered", date(2026, 11, 1), TODAY)
