@@ -1,6 +1,9 @@
 """Fixtures shared by the tests; they run against the real services of test.ini."""
 from __future__ import annotations
 
+import email
+import email.policy
+import email.utils
 from typing import Any
 
 import pytest
@@ -8,7 +11,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 # Plugins with their own migrations: CKAN's clean_db rebuilds only core tables.
-MIGRATED_PLUGINS = ("activity", "pages")
+MIGRATED_PLUGINS = ("activity", "pages", "transparency")
 
 
 @pytest.fixture
@@ -51,3 +54,74 @@ def create(user: dict[str, Any], type_: str, name: str, owner_org: str, **fields
     data = dict(MINIMAL[type_], type=type_, name=name, title=fields.pop("title", name), owner_org=owner_org)
     data.update(fields)
     return helpers.call_action("package_create", {"user": user["name"]}, **data)
+
+
+class _Inbox:
+    """Messages received by the SMTP server of the tests."""
+
+    def __init__(self):
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list[Any]:
+        return [m for m in self.messages if email.utils.parseaddr(str(m["To"]))[1] == address]
+
+    def bodies(self, address: str) -> list[str]:
+        return [m.get_body().get_content() for m in self.to(address)]
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on 127.0.0.1:8025 (smtp.server of test.ini); yields what it received."""
+    from aiosmtpd.controller import Controller
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=8025)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def people(portal) -> dict[str, dict[str, Any]]:
+    """Everyone of the authorization tables, with an API token each."""
+    from ckan.tests import factories as f
+    asked = f.Organization(name="mrafp", title="MRAFP")
+    other = f.Organization(name="mef", title="MEF")
+    users = {
+        "requester": f.User(name="requester", email="requester@example.ma"),
+        "citizen": f.User(name="citizen", email="citizen@example.ma"),
+        "officer": f.User(name="officer", email="officer@mrafp.example.ma"),
+        "other_officer": f.User(name="other-officer", email="officer@mef.example.ma"),
+        "sysadmin": f.Sysadmin(name="admin", email="admin@example.ma"),
+    }
+    helpers.call_action("organization_member_create", id=asked["id"], username="officer", role="editor")
+    helpers.call_action("organization_member_create", id=other["id"], username="other-officer", role="editor")
+    for user in users.values():
+        user["token"] = helpers.call_action("api_token_create", {"user": user["name"]},
+                                            user=user["name"], name="tests")["token"]
+    users["anonymous"] = {"name": "", "token": None}
+    users["orgs"] = {"asked": asked, "other": other}
+    return users
+
+
+IDENTITY = {
+    "full_name": "Zineb Outaleb-Qarmouchi", "id_number": "ZQ987654", "address": "17 derb Lbacha, Fès",
+    "email": "zineb.qarmouchi@example.ma", "phone": "+212 6 61 23 45 67",
+}
+
+
+def submit(user: dict[str, Any], org: str = "mrafp", **fields: Any) -> dict[str, Any]:
+    data = {"owner_org": org, "title": "Budget des écoles de Fès 2025", "notes": "Le détail par école.",
+            "delivery": "email", **IDENTITY}
+    data.update(fields)
+    return helpers.call_action("transparency_ati_request_submit", {"user": user["name"]}, **data)
+
+
+def transition(user: dict[str, Any], pkg: dict[str, Any], name: str, **fields: Any) -> dict[str, Any]:
+    return helpers.call_action("transparency_ati_request_transition", {"user": user["name"]},
+                               id=pkg["id"], transition=name, **fields)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import demo
+from . import ati, demo, mail
 
 __all__ = ["transparency"]
 
@@ -22,3 +22,19 @@ def load_demo() -> None:
         for label in demo.load():
             bar.update(1, label)
     click.secho("Demo content loaded: " + ", ".join(labels), fg="green")
+
+
+@transparency.command("send-mail")
+def send_mail() -> None:
+    """Sends the e-mails waiting in the outbox (run by cron, e.g. every 5 minutes)."""
+    sent, failed = mail.send_pending()
+    click.echo(f"{sent} sent, {failed} failed (retried at the next run)")
+
+
+@transparency.command("ati-daily")
+def ati_daily() -> None:
+    """Refreshes overdue flags and reminds officers of requests due soon (run daily by cron)."""
+    done = ati.daily()
+    click.echo("{reindexed} open requests reindexed, {reminded} reminders queued".format(**done))
+    sent, failed = mail.send_pending()
+    click.echo(f"{sent} e-mails sent, {failed} failed")

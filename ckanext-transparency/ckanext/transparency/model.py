@@ -28,13 +28,14 @@ class AtiRequester(tk.BaseModel):
     address = Column(UnicodeText, nullable=False)
     email = Column(UnicodeText, nullable=False)
     phone = Column(UnicodeText)
+    urgent_reason = Column(UnicodeText)  # may tell of the requester's life, safety or freedom
     original_text = Column(UnicodeText, nullable=False)  # the description before masking
     created = Column(DateTime, nullable=False, default=_now)
 
     def as_dict(self) -> dict[str, str | None]:
         return {"package_id": self.package_id, "user_id": self.user_id, "full_name": self.full_name,
                 "id_number": self.id_number, "address": self.address, "email": self.email,
-                "phone": self.phone, "original_text": self.original_text,
+                "phone": self.phone, "urgent_reason": self.urgent_reason, "original_text": self.original_text,
                 "created": self.created.isoformat()}
 
 

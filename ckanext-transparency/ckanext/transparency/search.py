@@ -7,11 +7,14 @@ every value is a facet entry of its own.
 """
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from flask import has_request_context
+
+from . import ati, workflow
 
 # Fields that hold a JSON list in the package dict.
 LIST_FIELDS = ("policy_areas", "language", "related_commitments", "datasets_used", "support_actors")
@@ -28,7 +31,8 @@ def _facets() -> dict[str, list[tuple[str, str]]]:
         "commitment": [("organization", _("Lead institutions")), ("vocab_policy_areas", _("Policy areas")),
                        ("commitment_status", _("Status")), ("action_plan", _("Action plans")),
                        ("irm_completion", _("IRM completion"))],
-        "ati-request": [("organization", _("Institutions")), ("ati_state", _("State")),
+        "ati-request": [("organization", _("Institutions")), ("ati_state", _("State")), ("overdue", _("Deadline")),
+                        ("refusal_ground", _("Refusal grounds")),
                         ("delivery", _("Delivery")), ("urgent", _("Urgent"))],
         "consultation": [("organization", _("Organizing institutions")), ("topic", _("Topics"))],
         "showcase": [("organization", _("Institutions")), ("reuse_kind", _("Kinds"))],
@@ -51,6 +55,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             value = json.loads(value)
         if value:
             pkg_dict["vocab_" + field] = value if isinstance(value, list) else [value]
+    if pkg_dict.get("type") == "ati-request" and pkg_dict.get("due_date"):
+        due = datetime.date.fromisoformat(pkg_dict["due_date"][:10])
+        pkg_dict["overdue"] = "yes" if workflow.is_overdue(pkg_dict.get("ati_state", ""), due, ati.today()) else "no"
     if pkg_dict.get("publication_date"):
         pkg_dict["publication_year"] = pkg_dict["publication_date"][:4]
     # Long free text stays searchable through extras_<field> (a text field copied
@@ -80,9 +87,16 @@ def _text(label: dict[str, str]) -> str:
     return label.get(lang) or label.get("en") or next(iter(label.values()))
 
 
+# Labels of the values of fields computed at index time.
+DERIVED_CHOICES = {
+    "overdue": {"yes": {"fr": "En retard", "ar": "متأخر", "en": "Overdue"},
+                "no": {"fr": "Dans les délais", "ar": "داخل الأجل", "en": "On time"}},
+}
+
+
 def _choice_labels() -> dict[str, dict[str, Any]]:
     """{field name: {value: multilingual label}} over the choice fields of every schema."""
-    labels: dict[str, dict[str, Any]] = {}
+    labels: dict[str, dict[str, Any]] = {k: dict(v) for k, v in DERIVED_CHOICES.items()}
     for schema in tk.h.scheming_dataset_schemas().values():
         for field in schema["dataset_fields"]:
             for choice in field.get("choices", []):

@@ -1,12 +1,26 @@
 """Actions of the transparency portal (``/api/3/action/transparency_*``)."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Context, DataDict
 
-__all__ = ["transparency_catalog_statistics"]
+from .. import ati, mail, privacy, workflow
+from ..model import AtiEvent, AtiRequester, next_tracking_number
+from . import schema as schemas
+
+__all__ = [
+    "transparency_catalog_statistics",
+    "transparency_ati_request_submit",
+    "transparency_ati_request_transition",
+    "transparency_ati_request_history",
+    "transparency_ati_requester_show",
+    "transparency_ati_request_list_mine",
+    "transparency_ati_inbox",
+]
 
 
 @tk.side_effect_free
@@ -32,3 +46,256 @@ def transparency_catalog_statistics(context: Context, data_dict: DataDict) -> di
         "by_institution": [{"name": i["name"], "title": i["display_name"], "count": i["count"]}
                            for i in sorted(facets["organization"]["items"], key=lambda i: -i["count"])],
     }
+
+
+def _validate(data_dict: DataDict, schema: dict[str, Any], context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(data_dict, schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _site_context() -> Context:
+    """Acts as the site user: requests are created and changed by the workflow, not by hand,
+    and no personal account appears in the package or its activity."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Files a request for access to information, as the signed-in user.
+
+    The public record (a package of type ``ati-request``) holds the subject, the
+    institution, dates, state and deadline; the identity is kept apart, readable
+    by the requester, the institution's officers and sysadmins only. An e-mail
+    acknowledges receipt. The request, its identity, history and e-mails are
+    saved together or not at all.
+
+    :param owner_org: the institution asked (name or id)
+    :type owner_org: string
+    :param title: the subject
+    :type title: string
+    :param notes: the information requested
+    :type notes: string
+    :param document_type: the kind of document (optional)
+    :type document_type: string
+    :param period_covered: the period the information is about (optional)
+    :type period_covered: string
+    :param delivery: on-site, paper, electronic, email or post
+    :type delivery: string
+    :param urgent: whether life, safety or freedom is at stake (art. 17)
+    :type urgent: bool
+    :param urgent_reason: why, when urgent (kept private)
+    :type urgent_reason: string
+    :param full_name: the requester's name (kept private)
+    :type full_name: string
+    :param id_number: CIN or residence document number (kept private)
+    :type id_number: string
+    :param address: postal address (kept private)
+    :type address: string
+    :param email: e-mail address (kept private)
+    :type email: string
+    :param phone: phone number (optional, kept private)
+    :type phone: string
+    :returns: the public record, with ``tracking_number``
+    :rtype: dictionary
+    """
+    tk.check_access("transparency_ati_request_submit", context, data_dict)
+    data = _validate(data_dict, schemas.ati_request_submit(), context)
+    user = model.User.get(context["user"])
+    since = datetime.datetime.utcnow() - datetime.timedelta(days=1)
+    recent = model.Session.query(AtiRequester).filter(AtiRequester.user_id == user.id,
+                                                      AtiRequester.created > since).count()
+    limit = tk.config.get("ckanext.transparency.ati.daily_limit")
+    if recent >= limit:
+        raise tk.ValidationError({"owner_org": [tk._(
+            "You have filed {limit} requests in the last 24 hours, the most allowed; "
+            "try again tomorrow").format(limit=limit)]})
+
+    received = ati.today()
+    number = ati.tracking_number(received.year, next_tracking_number(received.year))
+    pkg_context = dict(_site_context(), defer_commit=True)
+    pkg = tk.get_action("package_create")(pkg_context, {
+        "type": "ati-request", "name": number.lower(), "tracking_number": number,
+        "title": privacy.mask(data["title"]), "notes": privacy.mask(data["notes"]),
+        "owner_org": data["owner_org"],
+        "document_type": privacy.mask(data.get("document_type", "")),
+        "period_covered": privacy.mask(data.get("period_covered", "")),
+        "delivery": data["delivery"], "urgent": "yes" if data["urgent"] else "no",
+        "ati_state": "received", "extended": "no", "received_date": received.isoformat(),
+        "due_date": ati.due_date(received, urgent=data["urgent"], extended=False).isoformat(),
+    })
+    model.Session.add(AtiRequester(
+        package_id=pkg["id"], user_id=user.id, full_name=data["full_name"], id_number=data["id_number"],
+        address=data["address"], email=data["email"], phone=data.get("phone"),
+        urgent_reason=data.get("urgent_reason"), original_text=data["title"] + "\n\n" + data["notes"]))
+    model.Session.add(AtiEvent(package_id=pkg["id"], transition="submit", from_state=None,
+                               to_state="received", actor_role=workflow.REQUESTER))
+    ati.mail_acknowledgement(pkg, data["email"])
+    ati.mail_officers(pkg, "Nouvelle demande / طلب جديد", "Nouvelle demande d'accès à l'information :")
+    model.repo.commit()
+    mail.send_soon()
+    return pkg
+
+
+def _request(context: Context, package_id: str) -> dict[str, Any]:
+    """The public record of an ATI request that the user may see."""
+    pkg = tk.get_action("package_show")({"user": context.get("user")}, {"id": package_id})
+    if pkg.get("type") != "ati-request":
+        raise tk.ObjectNotFound(tk._("No request for information has this id"))
+    return pkg
+
+
+def transparency_ati_request_transition(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Moves a request along its workflow (law 31-13) and records it in its history.
+
+    Officers of the institution asked: ``start``, ``request_clarification``,
+    ``extend`` (once, before the deadline, with a reason), ``answer``,
+    ``answer_partly`` and ``refuse`` (with an article 7 ``ground``),
+    ``not_held``, ``transfer`` (to ``target_org``), ``head_answer``. The
+    requester: ``clarify``, ``withdraw``, ``complain_head``, ``complain_cdai``.
+    Sysadmins, for the CDAI: ``cdai_decide``.
+
+    :param id: the request's id or name
+    :type id: string
+    :param transition: the transition's name
+    :type transition: string
+    :param note: the public explanation (required by most transitions)
+    :type note: string
+    :param answer: the answer (``answer``, ``answer_partly``)
+    :type answer: string
+    :param ground: the article 7 ground (``refuse``, ``answer_partly``)
+    :type ground: string
+    :param target_org: the institution the request is transferred to
+    :type target_org: string
+    :returns: the updated public record
+    :rtype: dictionary
+    """
+    data = _validate(data_dict, schemas.ati_request_transition(), context)
+    pkg = _request(context, data["id"])
+    user = model.User.get(context.get("user") or "")
+    roles = ati.roles(user, pkg)
+    tk.check_access("transparency_ati_request_transition", dict(context, ati_roles=roles), data)
+    known = workflow.TRANSITIONS.get(data["transition"])
+    if known is not None and known.actor not in roles:
+        raise tk.NotAuthorized(tk._("You may not make the transition {name} on this request").format(
+            name=known.name))
+    today = ati.today()
+    try:
+        step = workflow.check(data["transition"], ati.facts(pkg), roles, data, today, ati.calendar())
+    except workflow.Refused as refused:
+        raise tk.ValidationError({refused.field: [tk._(refused.template).format(**refused.params)]})
+
+    note = privacy.mask(data.get("note", "")) or None
+    changes: dict[str, Any] = {"id": pkg["id"], "ati_state": step.target or pkg["ati_state"]}
+    if step.name == "extend":
+        changes["extended"] = "yes"
+        changes["due_date"] = ati.due_date(datetime.date.fromisoformat(pkg["received_date"]),
+                                           urgent=False, extended=True).isoformat()
+    if step.name in ("answer", "answer_partly", "refuse", "not_held"):
+        changes["answered_date"] = today.isoformat()
+        changes["answer"] = data.get("answer") or note or ""
+        changes["refusal_ground"] = data.get("ground", "")
+    if step.name == "transfer":
+        if data["target_org"] == pkg["owner_org"]:
+            raise tk.ValidationError({"target_org": [tk._("The request is already with this institution")]})
+        changes.update(owner_org=data["target_org"], received_date=today.isoformat(), extended="no",
+                       due_date=ati.due_date(today, urgent=pkg.get("urgent") == "yes", extended=False).isoformat())
+    updated = tk.get_action("package_patch")(dict(_site_context(), defer_commit=True), changes)
+    model.Session.add(AtiEvent(package_id=pkg["id"], transition=step.name, from_state=pkg["ati_state"],
+                               to_state=updated["ati_state"], actor_role=step.actor, note=note,
+                               ground=data.get("ground")))
+    ati.mail_requester_state(updated, note)
+    if step.name == "transfer":
+        ati.mail_officers(updated, "Demande transférée / طلب محال", "Une demande vous a été transférée :")
+    elif step.actor == workflow.REQUESTER:
+        ati.mail_officers(updated, "Action du demandeur / إجراء من صاحب الطلب",
+                          "Le demandeur a agi sur sa demande ({}) :".format(step.name))
+    model.repo.commit()
+    mail.send_soon()
+    return updated
+
+
+@tk.side_effect_free
+def transparency_ati_request_history(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The dated, public history of a request: each transition, who made it (a role,
+    never a name), its note and ground.
+
+    :param id: the request's id or name
+    :type id: string
+    :rtype: list of dictionaries
+    """
+    data = _validate(data_dict, schemas.ati_request_id(), context)
+    pkg = _request(context, data["id"])
+    tk.check_access("transparency_ati_request_history", context, {"id": pkg["id"]})
+    events = (model.Session.query(AtiEvent).filter(AtiEvent.package_id == pkg["id"])
+              .order_by(AtiEvent.id).all())
+    return [event.as_dict() for event in events]
+
+
+@tk.side_effect_free
+def transparency_ati_requester_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The identity of a request's requester: for the requester, the officers of the
+    institution asked and sysadmins only.
+
+    :param id: the request's id or name
+    :type id: string
+    :rtype: dictionary
+    """
+    data = _validate(data_dict, schemas.ati_request_id(), context)
+    pkg = _request(context, data["id"])
+    tk.check_access("transparency_ati_requester_show", context, {"id": pkg["id"], "owner_org": pkg["owner_org"]})
+    who = ati.requester(pkg["id"])
+    if who is None:
+        raise tk.ObjectNotFound(tk._("This request has no requester on record"))
+    return who.as_dict()
+
+
+@tk.side_effect_free
+def transparency_ati_request_list_mine(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The signed-in user's own requests, newest first.
+
+    :rtype: list of dictionaries
+    """
+    tk.check_access("transparency_ati_request_list_mine", context, data_dict)
+    user = model.User.get(context["user"])
+    ids = [pid for (pid,) in model.Session.query(AtiRequester.package_id)
+           .filter(AtiRequester.user_id == user.id).order_by(AtiRequester.created.desc())]
+    if not ids:
+        return []
+    found = tk.get_action("package_search")(
+        {"user": context["user"]},
+        {"fq": "id:({})".format(" OR ".join(ids)), "rows": len(ids), "include_private": True})
+    by_id = {pkg["id"]: pkg for pkg in found["results"]}
+    return [by_id[pid] for pid in ids if pid in by_id]
+
+
+@tk.side_effect_free
+def transparency_ati_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """An institution's open requests for its officers: new, due soon, overdue and
+    awaiting the requester's clarification.
+
+    :param id: the institution (name or id)
+    :type id: string
+    :returns: ``{"new": [...], "due_soon": [...], "overdue": [...], "clarification": [...]}``
+    :rtype: dictionary
+    """
+    data = _validate(data_dict, schemas.ati_request_id(), context)
+    org = model.Group.get(data["id"])
+    if org is None or not org.is_organization:
+        raise tk.ObjectNotFound(tk._("No institution is named {name}").format(name=data["id"]))
+    tk.check_access("transparency_ati_inbox", context, {"id": org.id})
+    today = ati.today()
+    soon = ati.calendar().add_working_days(today, tk.config.get("ckanext.transparency.ati.due_soon_days"))
+    base = f"+dataset_type:ati-request +owner_org:{org.id}"
+    open_states = "+ati_state:(received OR in-progress)"
+    queries = {
+        "new": f"{base} +ati_state:received",
+        "due_soon": f"{base} {open_states} +overdue:no +due_date:[{today.isoformat()}T00:00:00Z TO {soon.isoformat()}T00:00:00Z]",
+        "overdue": f"{base} +overdue:yes",
+        "clarification": f"{base} +ati_state:clarification",
+    }
+    search = tk.get_action("package_search")
+    return {name: search({"user": context["user"]}, {"fq": fq, "rows": 100, "sort": "due_date asc",
+                                                      "include_private": True})["results"]
+            for name, fq in queries.items()}

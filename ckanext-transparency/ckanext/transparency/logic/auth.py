@@ -1,14 +1,113 @@
 """Authorization of the transparency portal's actions."""
 from __future__ import annotations
 
-from ckan.types import AuthResult, Context, DataDict
+from typing import Any
 
-__all__ = ["transparency_catalog_statistics"]
+import ckan.plugins.toolkit as tk
+from ckan import authz, model
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
+
+from .. import ati
+
+__all__ = [
+    "transparency_catalog_statistics",
+    "transparency_ati_request_submit",
+    "transparency_ati_request_transition",
+    "transparency_ati_request_history",
+    "transparency_ati_requester_show",
+    "transparency_ati_request_list_mine",
+    "transparency_ati_inbox",
+    "package_create",
+    "package_update",
+    "package_patch",
+    "package_delete",
+]
 
 
+def _signed_in(context: Context) -> AuthResult:
+    if authz.auth_is_anon_user(context):
+        return {"success": False, "msg": tk._("Sign in first")}
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
 def transparency_catalog_statistics(context: Context, data_dict: DataDict) -> AuthResult:
     """Anyone, signed in or not: the figures are public."""
     return {"success": True}
 
 
-transparency_catalog_statistics.auth_allow_anonymous_access = True  # type: ignore[attr-defined]
+def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> AuthResult:
+    """Any signed-in user may file a request."""
+    return _signed_in(context)
+
+
+def transparency_ati_request_transition(context: Context, data_dict: DataDict) -> AuthResult:
+    """The requester, the institution's officers and sysadmins; which transition
+    each may make is the workflow's rule (``context['ati_roles']``)."""
+    if not context.get("ati_roles"):
+        return {"success": False, "msg": tk._("Only the requester and the institution's officers may act on a request")}
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def transparency_ati_request_history(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may see the request may read its history."""
+    return authz.is_authorized("package_show", context, data_dict)
+
+
+def transparency_ati_requester_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """The requester, the officers of the institution asked and sysadmins."""
+    user = model.User.get(context.get("user") or "")
+    who = ati.requester(data_dict["id"])
+    if user is not None and (ati.is_officer(user, data_dict["owner_org"])
+                             or (who is not None and who.user_id == user.id)):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the requester and the institution's officers may see who asked")}
+
+
+def transparency_ati_request_list_mine(context: Context, data_dict: DataDict) -> AuthResult:
+    return _signed_in(context)
+
+
+def transparency_ati_inbox(context: Context, data_dict: DataDict) -> AuthResult:
+    """The institution's officers (editors and admins) and sysadmins."""
+    user = model.User.get(context.get("user") or "")
+    if ati.is_officer(user, data_dict["id"]):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the institution's officers may see its inbox")}
+
+
+# ATI requests change through the workflow only (which acts with ignore_auth):
+# nobody but a sysadmin creates, edits or deletes one through the generic actions.
+
+def _is_ati_request(data_dict: DataDict) -> bool:
+    if data_dict.get("type") == "ati-request":
+        return True
+    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    return pkg is not None and pkg.type == "ati-request"
+
+
+def _workflow_only(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    if data_dict and _is_ati_request(data_dict) and not authz.is_sysadmin(context.get("user")):
+        return {"success": False, "msg": tk._("Requests for information change through their workflow only")}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_create(next_auth: AuthFunction, context: Context, data_dict: DataDict | None = None) -> AuthResult:
+    return _workflow_only(next_auth, context, data_dict or {})
+
+
+@tk.chained_auth_function
+def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return _workflow_only(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def package_patch(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return _workflow_only(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def package_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return _workflow_only(next_auth, context, data_dict)

@@ -9,6 +9,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context
 
+from .. import privacy
+
 _OGP_ID = re.compile(r"^[A-Z]{2}\d{4}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -63,3 +65,67 @@ def transparency_datasets_exist(value: Any, context: Context) -> Any:
         if pkg is None or pkg.type != "dataset" or pkg.state == "deleted":
             raise tk.Invalid(tk._("No dataset is named {name}").format(name=name))
     return value
+
+
+def transparency_max_length(length: int):
+    """At most ``length`` characters."""
+    def validator(value: Any, context: Context) -> Any:
+        if isinstance(value, str) and len(value) > length:
+            raise tk.Invalid(tk._("At most {max} characters (this text has {length})").format(
+                max=length, length=len(value)))
+        return value
+    return validator
+
+
+def transparency_no_null(value: Any, context: Context) -> Any:
+    """Text without NUL characters (PostgreSQL refuses them)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise tk.Invalid(tk._("The text contains a NUL character"))
+    return value
+
+
+def transparency_organization(value: Any, context: Context) -> Any:
+    """The name or id of an active institution (organization); returns its id."""
+    group = model.Group.get(value)
+    if group is None or not group.is_organization or group.state != "active":
+        raise tk.Invalid(tk._("No institution is named {name}").format(name=value))
+    return group.id
+
+
+def transparency_ati_choice(field_name: str):
+    """One of the values of the choice field ``field_name`` of the ati-request schema."""
+    def validator(value: Any, context: Context) -> Any:
+        schema = tk.h.scheming_get_dataset_schema("ati-request")
+        field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name)
+        values = [c["value"] for c in field["choices"]]
+        if value not in values:
+            raise tk.Invalid(tk._("Choose one of: {values}").format(values=", ".join(values)))
+        return value
+    return validator
+
+
+def transparency_id_number(value: Any, context: Context) -> Any:
+    """A CIN or residence document number (letters then digits, e.g. AB123456)."""
+    value = privacy.normalize_id_number(value)
+    if not privacy.ID_NUMBER.match(value):
+        raise tk.Invalid(tk._("A CIN or residence number is one or two letters then digits, e.g. AB123456"))
+    return value
+
+
+def transparency_email(value: Any, context: Context) -> Any:
+    if not privacy.EMAIL.match(value) or len(value) > 254:
+        raise tk.Invalid(tk._("Write an e-mail address such as name@example.ma"))
+    return value
+
+
+def transparency_phone(value: Any, context: Context) -> Any:
+    if value and not privacy.PHONE.match(value):
+        raise tk.Invalid(tk._("Write a phone number with digits only, e.g. +212 5 37 00 00 00"))
+    return value
+
+
+def transparency_required_if_urgent(key: Any, data: dict[Any, Any], errors: dict[Any, Any], context: Context) -> None:
+    """An urgent request says why (art. 17: life, safety or freedom at stake)."""
+    urgent = data.get(("urgent",))
+    if urgent in (True, "true", "True", "on", "1", "yes") and not data.get(key):
+        errors[key].append(tk._("Say why the request is urgent (life, safety or freedom at stake)"))

@@ -24,6 +24,7 @@ def upgrade():
         sa.Column("address", sa.UnicodeText, nullable=False),
         sa.Column("email", sa.UnicodeText, nullable=False),
         sa.Column("phone", sa.UnicodeText),
+        sa.Column("urgent_reason", sa.UnicodeText),
         sa.Column("original_text", sa.UnicodeText, nullable=False),
         sa.Column("created", sa.DateTime, nullable=False),
     )

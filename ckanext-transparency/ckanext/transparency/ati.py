@@ -1,0 +1,153 @@
+"""Access-to-information requests: what the actions need beside the plain rules
+of ``deadlines`` and ``workflow`` (configuration, who is who, e-mails)."""
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import authz, model
+
+from . import deadlines, mail, workflow
+from .model import AtiEvent, AtiRequester
+
+
+def today() -> datetime.date:
+    """Today in the portal's time zone (Morocco), whatever the server's."""
+    zone = zoneinfo.ZoneInfo(tk.config.get("ckan.display_timezone") or "UTC")
+    return datetime.datetime.now(zone).date()
+
+
+def calendar() -> deadlines.Calendar:
+    path = tk.config.get("ckanext.transparency.ati.holidays_file")
+    return deadlines.Calendar(deadlines.read_holidays_file(path)) if path else deadlines.Calendar()
+
+
+def due_date(received: datetime.date, *, urgent: bool, extended: bool) -> datetime.date:
+    return deadlines.due_date(
+        calendar(), received, urgent=urgent, extended=extended,
+        answer_days=tk.config.get("ckanext.transparency.ati.answer_days"),
+        urgent_days=tk.config.get("ckanext.transparency.ati.urgent_days"),
+        extension_days=tk.config.get("ckanext.transparency.ati.extension_days"))
+
+
+def tracking_number(year: int, number: int) -> str:
+    return f"DAI-{year}-{number:06d}"
+
+
+def requester(package_id: str) -> AtiRequester | None:
+    return model.Session.get(AtiRequester, package_id)
+
+
+def is_officer(user: model.User | None, org_id: str) -> bool:
+    """An editor or admin of the institution (its information officers), or a sysadmin."""
+    return bool(user) and authz.has_user_permission_for_group_or_org(org_id, user.name, "update_dataset")
+
+
+def roles(user: model.User | None, pkg: dict[str, Any]) -> set[str]:
+    """Who ``user`` is to the request ``pkg``: requester, officer, cdai (sysadmins act for the CDAI)."""
+    found: set[str] = set()
+    if user is None:
+        return found
+    who = requester(pkg["id"])
+    if who is not None and who.user_id == user.id:
+        found.add(workflow.REQUESTER)
+    if is_officer(user, pkg["owner_org"]):
+        found.add(workflow.OFFICER)
+    if user.sysadmin:
+        found |= {workflow.OFFICER, workflow.CDAI}
+    return found
+
+
+def facts(pkg: dict[str, Any]) -> workflow.RequestFacts:
+    last = (model.Session.query(AtiEvent.created).filter(AtiEvent.package_id == pkg["id"])
+            .order_by(AtiEvent.id.desc()).limit(1).scalar())
+    return workflow.RequestFacts(
+        state=pkg["ati_state"], due=datetime.date.fromisoformat(pkg["due_date"][:10]),
+        urgent=pkg.get("urgent") == "yes", extended=pkg.get("extended") == "yes",
+        last_change=last.date() if last else None)
+
+
+def officer_emails(org_id: str) -> list[str]:
+    """E-mail addresses of the institution's information officers (editors and admins)."""
+    rows = (model.Session.query(model.User.email)
+            .join(model.Member, model.Member.table_id == model.User.id)
+            .filter(model.Member.group_id == org_id, model.Member.table_name == "user",
+                    model.Member.state == "active", model.Member.capacity.in_(["editor", "admin"]),
+                    model.User.state == "active", model.User.email.isnot(None)))
+    return sorted({email for (email,) in rows if email})
+
+
+def request_url(pkg: dict[str, Any]) -> str:
+    return tk.url_for("ati-request.read", id=pkg["name"], _external=True)
+
+
+# Bilingual e-mails (French, then Arabic): the requester reads at least one.
+_STATE_MAIL = (
+    "Votre demande {number} « {title} » : nouvel état « {state_fr} ».\n{note}\nSuivre la demande : {url}\n\n"
+    "طلبكم {number} «{title}»: الوضعية الجديدة «{state_ar}».\n{note}\nتتبع الطلب: {url}\n"
+)
+
+
+def mail_requester_state(pkg: dict[str, Any], note: str | None) -> None:
+    who = requester(pkg["id"])
+    if who is None:
+        return
+    labels = _state_labels(pkg["ati_state"])
+    mail.queue(who.email, f"[{pkg['tracking_number']}] {labels['fr']} / {labels['ar']}",
+               _STATE_MAIL.format(number=pkg["tracking_number"], title=pkg["title"], state_fr=labels["fr"],
+                                  state_ar=labels["ar"], note=note or "", url=request_url(pkg)))
+
+
+def mail_acknowledgement(pkg: dict[str, Any], email: str) -> None:
+    mail.queue(email, f"[{pkg['tracking_number']}] Accusé de réception / إشعار بالتوصل", (
+        "Votre demande d'accès à l'information a été reçue le {received}.\n"
+        "Numéro de suivi : {number}\nInstitution : {org}\nRéponse attendue au plus tard le {due}.\n"
+        "Suivre la demande : {url}\n\n"
+        "تم التوصل بطلبكم للحصول على المعلومات بتاريخ {received}.\n"
+        "رقم التتبع: {number}\nالأجل الأقصى للرد: {due}\nتتبع الطلب: {url}\n"
+    ).format(received=pkg["received_date"], number=pkg["tracking_number"], due=pkg["due_date"],
+             org=pkg["organization"]["title"], url=request_url(pkg)))
+
+
+def mail_officers(pkg: dict[str, Any], subject: str, intro: str) -> None:
+    for email in officer_emails(pkg["owner_org"]):
+        mail.queue(email, f"[{pkg['tracking_number']}] {subject}",
+                   f"{intro}\n« {pkg['title']} »\nÉchéance : {pkg['due_date']}\n{request_url(pkg)}\n")
+
+
+def _state_labels(state: str) -> dict[str, str]:
+    schema = tk.h.scheming_get_dataset_schema("ati-request")
+    field = tk.h.scheming_field_by_name(schema["dataset_fields"], "ati_state")
+    for choice in field["choices"]:
+        if choice["value"] == state:
+            return choice["label"]
+    return {"fr": state, "ar": state}
+
+
+def daily() -> dict[str, int]:
+    """The day's work (``ckan transparency ati-daily``, run by cron): refreshes the
+    overdue flag in the search index of open requests whose deadline has passed or
+    is near, and reminds officers of requests due in a few working days."""
+    from ckan.lib.search import rebuild
+
+    today_ = today()
+    soon = calendar().add_working_days(today_, tk.config.get("ckanext.transparency.ati.due_soon_days"))
+    rows = (model.Session.query(model.Package.id, model.PackageExtra.value)
+            .join(model.PackageExtra, model.PackageExtra.package_id == model.Package.id)
+            .filter(model.Package.type == "ati-request", model.Package.state == "active",
+                    model.PackageExtra.key == "due_date", model.PackageExtra.value <= soon.isoformat()))
+    reindexed = reminded = 0
+    for package_id, due in rows:
+        pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+        if pkg["ati_state"] not in workflow.OPEN:
+            continue
+        rebuild(package_id)
+        reindexed += 1
+        if due == soon.isoformat():
+            mail_officers(pkg, "Échéance proche / أجل قريب",
+                          "Cette demande doit recevoir une réponse au plus tard le {} :".format(due))
+            reminded += 1
+    model.repo.commit()
+    return {"reindexed": reindexed, "reminded": reminded}

@@ -1,0 +1,51 @@
+"""Input schemas of the bundle's actions."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Schema, Validator
+
+
+@tk.validator_args
+def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                       strip_value: Validator, boolean_validator: Validator, default: Validator,
+                       transparency_max_length: Validator, transparency_organization: Validator,
+                       transparency_ati_choice: Validator, transparency_id_number: Validator,
+                       transparency_email: Validator, transparency_phone: Validator,
+                       transparency_required_if_urgent: Validator, transparency_no_null: Validator) -> Schema:
+    text = [unicode_safe, strip_value, transparency_no_null]
+    return {
+        "owner_org": [not_empty, unicode_safe, transparency_organization],
+        "title": [not_empty, *text, transparency_max_length(200)],
+        "notes": [not_empty, *text, transparency_max_length(5000)],
+        "document_type": [ignore_missing, *text, transparency_max_length(200)],
+        "period_covered": [ignore_missing, *text, transparency_max_length(200)],
+        "delivery": [not_empty, unicode_safe, transparency_ati_choice("delivery")],
+        "urgent": [default(False), boolean_validator],
+        "urgent_reason": [transparency_required_if_urgent, ignore_missing, *text, transparency_max_length(2000)],
+        "full_name": [not_empty, *text, transparency_max_length(200)],
+        "id_number": [not_empty, *text, transparency_id_number],
+        "address": [not_empty, *text, transparency_max_length(500)],
+        "email": [not_empty, *text, transparency_email],
+        "phone": [ignore_missing, *text, transparency_phone],
+    }
+
+
+@tk.validator_args
+def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                           strip_value: Validator, transparency_max_length: Validator,
+                           transparency_no_null: Validator, transparency_organization: Validator,
+                           transparency_ati_choice: Validator) -> Schema:
+    text = [ignore_missing, unicode_safe, strip_value, transparency_no_null]
+    return {
+        "id": [not_empty, unicode_safe],
+        "transition": [not_empty, unicode_safe],
+        "note": [*text, transparency_max_length(5000)],
+        "answer": [*text, transparency_max_length(20000)],
+        "ground": [ignore_missing, unicode_safe, transparency_ati_choice("refusal_ground")],
+        "target_org": [ignore_missing, unicode_safe, transparency_organization],
+    }
+
+
+@tk.validator_args
+def ati_request_id(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
