@@ -1,9 +1,13 @@
 """Template helpers of the transparency portal."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
+
+from . import ati, workflow
 
 
 def transparency_localized(pkg: dict[str, Any], field: str) -> str:
@@ -70,3 +74,74 @@ def transparency_type_label(dataset_type: str) -> str:
         "commitment": _("Commitments"), "ati-request": _("Requests for information"),
         "consultation": _("Consultations"), "showcase": _("Reuses"),
     }.get(dataset_type, dataset_type)
+
+
+def transparency_institution_options() -> list[dict[str, str]]:
+    """Every institution (organization) as form options, by title."""
+    orgs = tk.get_action("organization_list")({}, {"all_fields": True, "sort": "title asc", "limit": 1000})
+    return [{"value": org["name"], "text": org["title"] or org["name"]} for org in orgs]
+
+
+def transparency_choice_options(dataset_type: str, field_name: str) -> list[dict[str, str]]:
+    """The values of a choice field of a schema as form options, labelled in the page's language."""
+    schema = tk.h.scheming_get_dataset_schema(dataset_type)
+    field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name)
+    return [{"value": c["value"], "text": tk.h.scheming_language_text(c["label"])} for c in field["choices"]]
+
+
+def transparency_officer_institutions() -> list[dict[str, Any]]:
+    """The institutions whose requests the signed-in user handles (editor or admin)."""
+    if not tk.current_user.is_authenticated:
+        return []
+    return tk.get_action("organization_list_for_user")(
+        {"user": tk.current_user.name}, {"permission": "update_dataset"})
+
+
+def transparency_ati_status(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The deadline of a request as a person reads it: due date, working days left, overdue."""
+    today = ati.today()
+    due = datetime.date.fromisoformat(pkg["due_date"][:10])
+    return {"due": due, "open": pkg["ati_state"] in workflow.OPEN,
+            "overdue": workflow.is_overdue(pkg["ati_state"], due, today),
+            "days_left": ati.calendar().working_days_between(today, due)}
+
+
+def transparency_ati_history(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    return tk.get_action("transparency_ati_request_history")(
+        {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}, {"id": pkg["id"]})
+
+
+def transparency_ati_transitions(pkg: dict[str, Any]) -> list[workflow.Transition]:
+    """The transitions the signed-in user may try on the request in its current state."""
+    user = model.User.get(tk.current_user.name) if tk.current_user.is_authenticated else None
+    roles = ati.roles(user, pkg)
+    return [t for t in workflow.TRANSITIONS.values() if t.actor in roles and pkg["ati_state"] in t.sources]
+
+
+def transparency_ati_requester(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """Who asked, for the requester and the institution's officers; None for anyone else."""
+    if not tk.current_user.is_authenticated:
+        return None
+    try:
+        return tk.get_action("transparency_ati_requester_show")({"user": tk.current_user.name}, {"id": pkg["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+
+
+def transparency_transition_label(name: str) -> str:
+    """What a transition does, in the page's language."""
+    _ = tk._
+    return {
+        "submit": _("Request filed"), "start": _("Start handling"), "request_clarification": _("Ask for clarification"),
+        "clarify": _("Answer the clarification"), "extend": _("Extend the deadline (once)"),
+        "answer": _("Answer in full"), "answer_partly": _("Answer in part"), "refuse": _("Refuse (article 7)"),
+        "not_held": _("Information not held"), "transfer": _("Transfer to another institution"),
+        "withdraw": _("Withdraw the request"), "complain_head": _("Complain to the head of the institution"),
+        "head_answer": _("Answer the complaint"), "complain_cdai": _("Complain to the CDAI"),
+        "cdai_decide": _("Record the CDAI's decision"),
+    }.get(name, name)
+
+
+def transparency_actor_label(role: str) -> str:
+    _ = tk._
+    return {"requester": _("the requester"), "officer": _("the institution"), "cdai": _("the CDAI")}.get(role, role)

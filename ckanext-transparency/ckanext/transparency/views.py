@@ -1,14 +1,105 @@
-"""Pages of the transparency portal that are not dataset pages."""
+"""Pages of the transparency portal that are not CKAN's own dataset pages.
+Each view calls an action and renders a template: no rule lives here."""
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
 transparency = Blueprint("transparency", __name__)
+ati = Blueprint("ati", __name__, url_prefix="/ati-request")
+
+SUBMIT_FIELDS = ("owner_org", "title", "notes", "document_type", "period_covered", "delivery", "urgent",
+                 "urgent_reason", "full_name", "id_number", "address", "email", "phone")
+TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "target_org")
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _require_login() -> None:
+    if not tk.current_user.is_authenticated:
+        tk.abort(403, tk._("Sign in to file or follow a request for information"))
 
 
 @transparency.route("/statistics")
 def statistics() -> str:
-    stats = tk.get_action("transparency_catalog_statistics")({}, {})
+    stats = tk.get_action("transparency_catalog_statistics")(_context(), {})
     return tk.render("transparency/statistics.html", {"stats": stats})
+
+
+@ati.route("/submit", methods=["GET", "POST"])
+def submit() -> Any:
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.url_for("ati.submit"))
+    data: dict[str, Any] = {"owner_org": tk.request.args.get("institution", ""), "delivery": "email"}
+    errors: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        form = tk.request.form
+        data = {key: form.get(key, "") for key in SUBMIT_FIELDS}
+        data["urgent"] = form.get("urgent") == "on"
+        try:
+            pkg = tk.get_action("transparency_ati_request_submit")(_context(), data)
+        except tk.ValidationError as error:
+            errors = error.error_dict
+        else:
+            return tk.redirect_to("ati.receipt", id=pkg["name"])
+    return tk.render("transparency/ati/submit.html", {"data": data, "errors": errors})
+
+
+@ati.route("/<id>/receipt")
+def receipt(id: str) -> str:
+    _require_login()
+    try:
+        pkg = tk.get_action("package_show")(_context(), {"id": id})
+        requester = tk.get_action("transparency_ati_requester_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("No request for information has this id"))
+    except tk.NotAuthorized:
+        tk.abort(403, tk._("Only the requester and the institution's officers may see this receipt"))
+    return tk.render("transparency/ati/receipt.html", {"pkg": pkg, "requester": requester})
+
+
+@ati.route("/<id>/transition", methods=["POST"])
+def transition(id: str) -> Any:
+    _require_login()
+    data = {key: tk.request.form.get(key, "") for key in TRANSITION_FIELDS}
+    data = {key: value for key, value in data.items() if value}
+    data["id"] = id
+    try:
+        tk.get_action("transparency_ati_request_transition")(_context(), data)
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("No request for information has this id"))
+    except tk.NotAuthorized as error:
+        tk.abort(403, str(error))
+    except tk.ValidationError as error:
+        for field, messages in error.error_dict.items():
+            tk.h.flash_error("{}: {}".format(field, " ".join(messages)))
+    else:
+        tk.h.flash_success(tk._("Done: the request's history shows this step."))
+    return tk.redirect_to("ati-request.read", id=id)
+
+
+@ati.route("/mine")
+def mine() -> str:
+    _require_login()
+    requests = tk.get_action("transparency_ati_request_list_mine")(_context(), {})
+    return tk.render("transparency/ati/mine.html", {"requests": requests})
+
+
+@ati.route("/inbox")
+def inbox() -> str:
+    _require_login()
+    institutions = tk.h.transparency_officer_institutions()
+    if not institutions:
+        tk.abort(403, tk._("Only information officers have an inbox"))
+    chosen = tk.request.args.get("institution") or institutions[0]["name"]
+    try:
+        boxes = tk.get_action("transparency_ati_inbox")(_context(), {"id": chosen})
+    except (tk.ObjectNotFound, tk.NotAuthorized) as error:
+        tk.abort(403, str(error))
+    return tk.render("transparency/ati/inbox.html",
+                     {"boxes": boxes, "institutions": institutions, "chosen": chosen})
