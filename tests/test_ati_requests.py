@@ -156,7 +156,7 @@ def test_generic_package_actions_cannot_bypass_the_workflow(app, people):
     pkg = submit(people["requester"])
     response = app.post("/api/3/action/package_patch", json={"id": pkg["id"], "ati_state": "answered"},
                         headers={"Authorization": people["officer"]["token"]}, status=403)
-    assert "workflow" in response.json["error"]["message"]
+    assert "ne changent que par leur procédure" in response.json["error"]["message"]
     response = app.post("/api/3/action/package_create",
                         json={"type": "ati-request", "name": "fake", "title": "x", "owner_org": "mrafp",
                               "delivery": "email"},

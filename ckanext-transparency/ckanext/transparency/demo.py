@@ -8,6 +8,7 @@ the action plan itself).
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import os
 from typing import Any, Callable, Iterator
@@ -15,6 +16,9 @@ from typing import Any, Callable, Iterator
 import ckan.plugins.toolkit as tk
 from ckan import model
 from werkzeug.datastructures import FileStorage
+
+from . import ati
+from .model import AtiEvent, AtiRequester
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 
@@ -79,6 +83,7 @@ def steps() -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
         ("publications", _publications),
         ("reuses", _reuses),
         ("consultations", _consultations),
+        ("requests for information", _requests),
         ("pages", _pages),
     ]
 
@@ -277,3 +282,44 @@ def _pages(context: dict[str, Any]) -> None:
         tk.get_action("ckanext_pages_update")(dict(context), {
             "page": name, "name": name, "title": title, "content": content, "private": False, "order": "",
         })
+
+
+def _requests(context: dict[str, Any]) -> None:
+    """Three requests of the demo citizen: one answered after a clarification, one
+    awaiting clarification, one overdue (filed 40 days ago and never answered)."""
+    citizen = model.User.get("demo-citizen")
+    if model.Session.query(AtiRequester).filter(AtiRequester.user_id == citizen.id).count():
+        return
+    identity = {"full_name": "Citoyenne de démonstration", "id_number": "AB123456",
+                "address": "1 avenue Mohammed V, Rabat", "email": "demo-citizen@demo.transparence.ma",
+                "delivery": "email"}
+    as_citizen, as_officer = {"user": "demo-citizen"}, {"user": "demo-officer"}
+    submit = tk.get_action("transparency_ati_request_submit")
+    move = tk.get_action("transparency_ati_request_transition")
+
+    answered = submit(dict(as_citizen), dict(identity, owner_org="mrafp",
+                      title="Nombre d'agents d'information désignés par département",
+                      notes="La liste des départements et le nombre d'agents d'information désignés (art. 12)."))
+    move(dict(as_officer), {"id": answered["id"], "transition": "start"})
+    move(dict(as_officer), {"id": answered["id"], "transition": "request_clarification",
+                            "note": "Souhaitez-vous aussi les établissements publics ?"})
+    move(dict(as_citizen), {"id": answered["id"], "transition": "clarify",
+                            "note": "Les départements ministériels seulement."})
+    move(dict(as_officer), {"id": answered["id"], "transition": "answer",
+                            "answer": "La liste est publiée dans la rubrique « Publications » du ministère."})
+
+    waiting = submit(dict(as_citizen), dict(identity, owner_org="mef",
+                     title="Exécution du budget d'investissement 2025 par région",
+                     notes="Les crédits engagés et payés par région en 2025."))
+    move(dict(context), {"id": waiting["id"], "transition": "request_clarification",
+                         "note": "Quel ministère vous intéresse ?"})
+
+    late = submit(dict(as_citizen), dict(identity, owner_org="mrafp", title="Délais moyens de recrutement en 2025",
+                  notes="Le délai moyen entre l'ouverture d'un concours et la nomination."))
+    received = ati.today() - datetime.timedelta(days=40)
+    tk.get_action("package_patch")(dict(context), {
+        "id": late["id"], "received_date": received.isoformat(),
+        "due_date": ati.due_date(received, urgent=False, extended=False).isoformat()})
+    model.Session.query(AtiEvent).filter(AtiEvent.package_id == late["id"]).update(
+        {"created": datetime.datetime.combine(received, datetime.time(10))})
+    model.repo.commit()
