@@ -3,10 +3,13 @@ actions, "my requests" and the inbox, in French and Arabic, CSRF-protected."""
 from __future__ import annotations
 
 import html
+import io
 import re
 
+import pytest
+
 import ckan.plugins.toolkit as tk
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 
 from conftest import IDENTITY, submit
 
@@ -112,3 +115,27 @@ def test_my_requests_and_the_inbox(app, people):
     inbox = app.get(tk.url_for("ati.inbox"), headers=_as(people["officer"]))
     assert pkg["tracking_number"] in inbox.body
     app.get(tk.url_for("ati.inbox"), headers=_as(people["citizen"]), status=403)
+
+
+def test_officer_answers_with_a_document_that_anyone_can_download(app, people):
+    pkg = submit(people["requester"])
+    response = app.post("/api/3/action/transparency_ati_request_transition",
+                        data={"id": pkg["id"], "transition": "answer", "answer": "Ci-joint.",
+                              "document_name": "Budget par école",
+                              "upload": (io.BytesIO(b"ecole,budget\nIbn Khaldoun,120000\n"), "budget.csv")},
+                        headers=_as(people["officer"]), content_type="multipart/form-data")
+    resource = response.json["result"]["resources"][0]
+    assert resource["name"] == "Budget par école" and resource["url_type"] == "upload"
+    download = app.get(resource["url"].replace("http://test.transparency.local", ""))
+    assert b"Ibn Khaldoun,120000" in download.data
+
+
+@pytest.mark.parametrize("filename", ["../../etc/passwd.csv", "programme.exe", ".htaccess"])
+def test_unsafe_or_unknown_documents_are_refused(app, people, filename):
+    pkg = submit(people["requester"])
+    response = app.post("/api/3/action/transparency_ati_request_transition",
+                        data={"id": pkg["id"], "transition": "answer", "answer": "x",
+                              "upload": (io.BytesIO(b"data"), filename)},
+                        headers=_as(people["officer"]), content_type="multipart/form-data", status=409)
+    assert "upload" in response.json["error"]
+    assert helpers.call_action("package_show", id=pkg["id"])["ati_state"] == "received"  # nothing changed

@@ -13,7 +13,7 @@ ati = Blueprint("ati", __name__, url_prefix="/ati-request")
 
 SUBMIT_FIELDS = ("owner_org", "title", "notes", "document_type", "period_covered", "delivery", "urgent",
                  "urgent_reason", "full_name", "id_number", "address", "email", "phone")
-TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "target_org")
+TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "target_org", "document_name", "document_url")
 
 
 def _context() -> dict[str, Any]:
@@ -68,6 +68,8 @@ def transition(id: str) -> Any:
     _require_login()
     data = {key: tk.request.form.get(key, "") for key in TRANSITION_FIELDS}
     data = {key: value for key, value in data.items() if value}
+    if tk.request.files.get("upload"):
+        data["upload"] = tk.request.files["upload"]
     data["id"] = id
     try:
         tk.get_action("transparency_ati_request_transition")(_context(), data)

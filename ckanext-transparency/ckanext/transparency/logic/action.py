@@ -168,6 +168,12 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     :type ground: string
     :param target_org: the institution the request is transferred to
     :type target_org: string
+    :param upload: a document given with the answer (officers; multipart upload)
+    :type upload: file
+    :param document_url: or a link to the document
+    :type document_url: string
+    :param document_name: the document's name
+    :type document_name: string
     :returns: the updated public record
     :rtype: dictionary
     """
@@ -201,7 +207,18 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
             raise tk.ValidationError({"target_org": [tk._("The request is already with this institution")]})
         changes.update(owner_org=data["target_org"], received_date=today.isoformat(), extended="no",
                        due_date=ati.due_date(today, urgent=pkg.get("urgent") == "yes", extended=False).isoformat())
+    document_given = bool(data.get("upload") or data.get("document_url"))
+    if document_given and step.actor != workflow.OFFICER:
+        raise tk.ValidationError({"upload": [tk._("Only the institution attaches documents to a request")]})
     updated = tk.get_action("package_patch")(dict(_site_context(), defer_commit=True), changes)
+    if document_given:
+        document = {"package_id": pkg["id"], "name": data.get("document_name") or tk._("Document")}
+        if data.get("upload"):
+            document.update(upload=data["upload"], url=data["upload"].filename)
+        else:
+            document["url"] = data["document_url"]
+        tk.get_action("resource_create")(dict(_site_context(), defer_commit=True), document)
+        updated = tk.get_action("package_show")(dict(_site_context(), use_cache=False), {"id": pkg["id"]})
     model.Session.add(AtiEvent(package_id=pkg["id"], transition=step.name, from_state=pkg["ati_state"],
                                to_state=updated["ati_state"], actor_role=step.actor, note=note,
                                ground=data.get("ground")))

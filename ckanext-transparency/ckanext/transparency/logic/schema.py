@@ -34,7 +34,8 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
 def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
                            strip_value: Validator, transparency_max_length: Validator,
                            transparency_no_null: Validator, transparency_organization: Validator,
-                           transparency_ati_choice: Validator) -> Schema:
+                           transparency_ati_choice: Validator, url_validator: Validator,
+                           transparency_document: Validator) -> Schema:
     text = [ignore_missing, unicode_safe, strip_value, transparency_no_null]
     return {
         "id": [not_empty, unicode_safe],
@@ -43,6 +44,9 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
         "answer": [*text, transparency_max_length(20000)],
         "ground": [ignore_missing, unicode_safe, transparency_ati_choice("refusal_ground")],
         "target_org": [ignore_missing, unicode_safe, transparency_organization],
+        "document_name": [*text, transparency_max_length(200)],
+        "document_url": [ignore_missing, unicode_safe, url_validator],
+        "upload": [ignore_missing, transparency_document],
     }
 
 

@@ -129,3 +129,21 @@ def transparency_required_if_urgent(key: Any, data: dict[Any, Any], errors: dict
     urgent = data.get(("urgent",))
     if urgent in (True, "true", "True", "on", "1", "yes") and not data.get(key):
         errors[key].append(tk._("Say why the request is urgent (life, safety or freedom at stake)"))
+
+
+DOCUMENT_EXTENSIONS = {"pdf", "csv", "xlsx", "xls", "ods", "docx", "odt", "txt", "zip", "png", "jpg", "jpeg"}
+
+
+def transparency_document(value: Any, context: Context) -> Any:
+    """An uploaded document whose name is safe and whose type is one a person can open."""
+    filename = getattr(value, "filename", None)
+    if filename is None:
+        if value in ("", None):
+            return value
+        raise tk.Invalid(tk._("Send the document as a file upload"))
+    if "/" in filename or "\\" in filename or filename.startswith(".") or "\x00" in filename:
+        raise tk.Invalid(tk._("The file name may not contain a path"))
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in DOCUMENT_EXTENSIONS:
+        raise tk.Invalid(tk._("Accepted documents: {types}").format(types=", ".join(sorted(DOCUMENT_EXTENSIONS))))
+    return value
