@@ -252,3 +252,26 @@ def test_personal_data_never_reaches_a_public_output(app, people):
         assert secret not in text, secret
     assert pkg["tracking_number"] in public["page as anonymous"]  # the outputs were really read
     assert "[…]" in public["package_show"]["notes"]
+
+
+def test_daily_job_flags_overdue_requests_and_reminds_officers(cli, people, smtp):
+    from ckan.cli.cli import ckan as ckan_command
+    late, soon, later = submit(people["requester"]), submit(people["requester"]), submit(people["requester"])
+    due_soon = ati.calendar().add_working_days(ati.today(), 3)
+    # Dates written straight to the database, as time passing would: the index is now stale.
+    from ckan import model
+    for pkg, due in ((late, ati.today() - datetime.timedelta(days=1)), (soon, due_soon)):
+        model.Session.query(model.PackageExtra).filter_by(package_id=pkg["id"], key="due_date").update(
+            {"value": due.isoformat()})
+    model.repo.commit()
+    assert helpers.call_action("package_search", fq="type:ati-request +overdue:yes")["count"] == 0
+    mail.send_pending()
+    smtp.messages.clear()
+
+    result = cli.invoke(ckan_command, ["transparency", "ati-daily"])
+    assert result.exit_code == 0, result.output
+    assert "2 open requests reindexed, 1 reminders queued" in result.output
+    found = helpers.call_action("package_search", fq="type:ati-request +overdue:yes")
+    assert [r["id"] for r in found["results"]] == [late["id"]]
+    reminders = smtp.to("officer@mrafp.example.ma")
+    assert len(reminders) == 1 and soon["tracking_number"] in str(reminders[0]["Subject"])
