@@ -10,18 +10,18 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search import rebuild
 from ckan.tests import helpers
 
-from ckanext.transparency import ati, mail
+from ckanext.transparency import ati, mail, portal
 from conftest import IDENTITY, submit, transition
 
 
 def test_submission_gets_a_tracking_number_a_deadline_and_a_history(people):
     pkg = submit(people["requester"])
-    year = ati.today().year
+    year = portal.today().year
     assert pkg["tracking_number"] == f"DAI-{year}-000001"
     assert pkg["name"] == f"dai-{year}-000001"
     assert pkg["ati_state"] == "received"
-    assert pkg["received_date"] == ati.today().isoformat()
-    assert pkg["due_date"] == ati.due_date(ati.today(), urgent=False, extended=False).isoformat()
+    assert pkg["received_date"] == portal.today().isoformat()
+    assert pkg["due_date"] == ati.due_date(portal.today(), urgent=False, extended=False).isoformat()
     assert pkg["organization"]["name"] == "mrafp"
     second = submit(people["citizen"])
     assert second["tracking_number"] == f"DAI-{year}-000002"
@@ -33,7 +33,7 @@ def test_submission_gets_a_tracking_number_a_deadline_and_a_history(people):
 def test_urgent_request_is_due_in_three_working_days(people):
     pkg = submit(people["requester"], urgent=True, urgent_reason="Une vie est en jeu")
     assert pkg["urgent"] == "yes"
-    assert pkg["due_date"] == ati.calendar().add_working_days(ati.today(), 3).isoformat()
+    assert pkg["due_date"] == ati.calendar().add_working_days(portal.today(), 3).isoformat()
 
 
 @pytest.mark.parametrize("field,value", [
@@ -78,7 +78,7 @@ def test_full_path_clarification_answer_and_public_history(people, smtp):
     transition(requester, pkg, "clarify", note="L'année 2024-2025.")
     done = transition(officer, pkg, "answer", answer="Voici le budget par école.")
     assert done["ati_state"] == "answered"
-    assert done["answered_date"] == ati.today().isoformat()
+    assert done["answered_date"] == portal.today().isoformat()
     assert done["answer"] == "Voici le budget par école."
     history = helpers.call_action("transparency_ati_request_history", id=pkg["id"])
     assert [e["to_state"] for e in history] == ["received", "in-progress", "clarification", "in-progress",
@@ -124,7 +124,7 @@ def test_extension_moves_the_deadline_once(people):
     pkg = submit(people["requester"])
     extended = transition(people["officer"], pkg, "extend", note="Documents archivés à Rabat.")
     assert extended["extended"] == "yes"
-    assert extended["due_date"] == ati.due_date(ati.today(), urgent=False, extended=True).isoformat()
+    assert extended["due_date"] == ati.due_date(portal.today(), urgent=False, extended=True).isoformat()
     with pytest.raises(tk.ValidationError, match="already been extended"):
         transition(people["officer"], pkg, "extend", note="Encore.")
 
@@ -142,7 +142,7 @@ def test_overdue_requests_are_a_search_facet(people):
     late = submit(people["requester"])
     submit(people["requester"])
     helpers.call_action("package_patch", {"user": people["sysadmin"]["name"]}, id=late["id"],
-                        due_date=(ati.today() - datetime.timedelta(days=3)).isoformat())
+                        due_date=(portal.today() - datetime.timedelta(days=3)).isoformat())
     result = helpers.call_action("package_search", fq="type:ati-request", **{"facet.field": '["overdue"]'})
     assert result["facets"]["overdue"] == {"yes": 1, "no": 1}
     found = helpers.call_action("package_search", fq="type:ati-request +overdue:yes")
@@ -257,10 +257,10 @@ def test_personal_data_never_reaches_a_public_output(app, people):
 def test_daily_job_flags_overdue_requests_and_reminds_officers(cli, people, smtp):
     from ckan.cli.cli import ckan as ckan_command
     late, soon, later = submit(people["requester"]), submit(people["requester"]), submit(people["requester"])
-    due_soon = ati.calendar().add_working_days(ati.today(), 3)
+    due_soon = ati.calendar().add_working_days(portal.today(), 3)
     # Dates written straight to the database, as time passing would: the index is now stale.
     from ckan import model
-    for pkg, due in ((late, ati.today() - datetime.timedelta(days=1)), (soon, due_soon)):
+    for pkg, due in ((late, portal.today() - datetime.timedelta(days=1)), (soon, due_soon)):
         model.Session.query(model.PackageExtra).filter_by(package_id=pkg["id"], key="due_date").update(
             {"value": due.isoformat()})
     model.repo.commit()
@@ -268,7 +268,7 @@ def test_daily_job_flags_overdue_requests_and_reminds_officers(cli, people, smtp
     mail.send_pending()
     smtp.messages.clear()
 
-    result = cli.invoke(ckan_command, ["transparency", "ati-daily"])
+    result = cli.invoke(ckan_command, ["transparency", "refresh"])
     assert result.exit_code == 0, result.output
     assert "2 open requests reindexed, 1 reminders queued" in result.output
     found = helpers.call_action("package_search", fq="type:ati-request +overdue:yes")

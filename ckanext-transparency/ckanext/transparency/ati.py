@@ -3,20 +3,14 @@ of ``deadlines`` and ``workflow`` (configuration, who is who, e-mails)."""
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import authz, model
+from ckan import model
 
 from . import deadlines, mail, workflow
-from .model import AtiEvent, AtiRequester
-
-
-def today() -> datetime.date:
-    """Today in the portal's time zone (Morocco), whatever the server's."""
-    zone = zoneinfo.ZoneInfo(tk.config.get("ckan.display_timezone") or "UTC")
-    return datetime.datetime.now(zone).date()
+from .portal import is_officer, today
+from .model import AtiEvent, AtiRequester, Notice
 
 
 def calendar() -> deadlines.Calendar:
@@ -38,11 +32,6 @@ def tracking_number(year: int, number: int) -> str:
 
 def requester(package_id: str) -> AtiRequester | None:
     return model.Session.get(AtiRequester, package_id)
-
-
-def is_officer(user: model.User | None, org_id: str) -> bool:
-    """An editor or admin of the institution (its information officers), or a sysadmin."""
-    return bool(user) and authz.has_user_permission_for_group_or_org(org_id, user.name, "update_dataset")
 
 
 def roles(user: model.User | None, pkg: dict[str, Any]) -> set[str]:
@@ -127,9 +116,9 @@ def _state_labels(state: str) -> dict[str, str]:
 
 
 def daily() -> dict[str, int]:
-    """The day's work (``ckan transparency ati-daily``, run by cron): refreshes the
-    overdue flag in the search index of open requests whose deadline has passed or
-    is near, and reminds officers of requests due in a few working days."""
+    """What time changes (``ckan transparency refresh``, run hourly by cron): refreshes
+    the overdue flag in the search index of open requests whose deadline has passed
+    or is near, and reminds officers, once, of requests due in a few working days."""
     from ckan.lib.search import rebuild
 
     today_ = today()
@@ -145,7 +134,8 @@ def daily() -> dict[str, int]:
             continue
         rebuild(package_id)
         reindexed += 1
-        if due == soon.isoformat():
+        if due == soon.isoformat() and model.Session.get(Notice, (package_id, "due-soon-" + due)) is None:
+            model.Session.add(Notice(package_id=package_id, kind="due-soon-" + due))
             mail_officers(pkg, "Échéance proche / أجل قريب",
                           "Cette demande doit recevoir une réponse au plus tard le {} :".format(due))
             reminded += 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import ati, demo, mail
+from . import ati, consultations, demo, mail
 
 __all__ = ["transparency"]
 
@@ -31,10 +31,13 @@ def send_mail() -> None:
     click.echo(f"{sent} sent, {failed} failed (retried at the next run)")
 
 
-@transparency.command("ati-daily")
-def ati_daily() -> None:
-    """Refreshes overdue flags and reminds officers of requests due soon (run daily by cron)."""
+@transparency.command("refresh")
+def refresh() -> None:
+    """What time changes (run hourly by cron): overdue requests and reminders to officers,
+    consultations' phases and notices to their followers, then the e-mails."""
     done = ati.daily()
     click.echo("{reindexed} open requests reindexed, {reminded} reminders queued".format(**done))
+    done = consultations.daily()
+    click.echo("{reindexed} consultations reindexed, {notices} notices queued".format(**done))
     sent, failed = mail.send_pending()
     click.echo(f"{sent} e-mails sent, {failed} failed")

@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from werkzeug.datastructures import FileStorage
 
-from . import ati
+from . import ati, portal
 from .model import AtiEvent, AtiRequester
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -316,7 +316,7 @@ def _requests(context: dict[str, Any]) -> None:
 
     late = submit(dict(as_citizen), dict(identity, owner_org="mrafp", title="Délais moyens de recrutement en 2025",
                   notes="Le délai moyen entre l'ouverture d'un concours et la nomination."))
-    received = ati.today() - datetime.timedelta(days=40)
+    received = portal.today() - datetime.timedelta(days=40)
     tk.get_action("package_patch")(dict(context), {
         "id": late["id"], "received_date": received.isoformat(),
         "due_date": ati.due_date(received, urgent=False, extended=False).isoformat()})

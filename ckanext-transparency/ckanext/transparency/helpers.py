@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import ati, workflow
+from . import ati, consultations, phases, portal, search, workflow
 
 
 def transparency_localized(pkg: dict[str, Any], field: str) -> str:
@@ -99,7 +99,7 @@ def transparency_officer_institutions() -> list[dict[str, Any]]:
 
 def transparency_ati_status(pkg: dict[str, Any]) -> dict[str, Any]:
     """The deadline of a request as a person reads it: due date, working days left, overdue."""
-    today = ati.today()
+    today = portal.today()
     due = datetime.date.fromisoformat(pkg["due_date"][:10])
     return {"due": due, "open": pkg["ati_state"] in workflow.OPEN,
             "overdue": workflow.is_overdue(pkg["ati_state"], due, today),
@@ -145,3 +145,40 @@ def transparency_transition_label(name: str) -> str:
 def transparency_actor_label(role: str) -> str:
     _ = tk._
     return {"requester": _("the requester"), "officer": _("the institution"), "cdai": _("the CDAI")}.get(role, role)
+
+
+def transparency_consultation(pkg: dict[str, Any]) -> dict[str, Any]:
+    """What the consultation page shows: phase, counts, the contributions the user
+    may see, and what the user may do."""
+    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    summary = tk.get_action("transparency_consultation_summary")(dict(context), {"id": pkg["id"]})
+    try:
+        tk.check_access("transparency_contribution_moderate", dict(context), {"owner_org": pkg["owner_org"]})
+        officer = True
+    except tk.NotAuthorized:
+        officer = False
+    return {
+        "summary": summary,
+        "answers": [{"kind": kind, "count": count} for kind, count in summary["answers"].items()],
+        "contributions": tk.get_action("transparency_contribution_list")(dict(context), {"id": pkg["id"]}),
+        "officer": officer,
+        "may_contribute": summary["phase"] == phases.OPEN and tk.current_user.is_authenticated,
+        "may_report": officer and summary["phase"] == phases.UNDER_REVIEW,
+    }
+
+
+def transparency_consultation_label(kind: str, value: str) -> str:
+    """The label of a rejection reason (``reason``), an answer (``answer``) or a phase (``phase``)."""
+    table = {"reason": consultations.REJECT_REASONS, "answer": consultations.ANSWER_KINDS,
+             "phase": search.DERIVED_CHOICES["phase"]}[kind]
+    label = table.get(value)
+    return tk.h.scheming_language_text(label) if label else value
+
+
+def transparency_consultation_options(kind: str) -> list[dict[str, str]]:
+    table = {"reason": consultations.REJECT_REASONS, "answer": consultations.ANSWER_KINDS}[kind]
+    return [{"value": value, "text": tk.h.scheming_language_text(label)} for value, label in table.items()]
+
+
+def transparency_consultation_answer_label(kind: str) -> str:
+    return transparency_consultation_label("answer", kind)

@@ -84,3 +84,45 @@ def next_tracking_number(year: int) -> int:
         "INSERT INTO transparency_ati_counter (year, last) VALUES (:year, 1) "
         "ON CONFLICT (year) DO UPDATE SET last = transparency_ati_counter.last + 1 RETURNING last")
     return model.Session.execute(stmt, {"year": year}).scalar()
+
+
+class Contribution(tk.BaseModel):
+    """A citizen's contribution to a consultation. The contributor's account (and so
+    their e-mail) stays here; the public sees the text, and the name only if agreed."""
+    __tablename__ = "transparency_contribution"
+    id = Column(Integer, primary_key=True)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = Column(UnicodeText, ForeignKey("user.id"), nullable=False, index=True)
+    text = Column(UnicodeText, nullable=False)
+    section = Column(UnicodeText)
+    attachment = Column(UnicodeText)  # file name under <storage>/transparency/contributions/<id>/
+    show_name = Column(sa.Boolean, nullable=False, default=False)
+    public_name = Column(UnicodeText)  # the name shown, when the contributor agreed
+    state = Column(UnicodeText, nullable=False, default="pending")
+    reject_reason = Column(UnicodeText)
+    answer_kind = Column(UnicodeText)
+    answer_text = Column(UnicodeText)
+    created = Column(DateTime, nullable=False, default=_now)
+    moderated = Column(DateTime)
+    answered = Column(DateTime)
+
+    def as_dict(self, private: bool = False) -> dict[str, object]:
+        data: dict[str, object] = {
+            "id": self.id, "package_id": self.package_id, "text": self.text, "section": self.section,
+            "attachment": self.attachment, "name": self.public_name if self.show_name else None,
+            "state": self.state, "reject_reason": self.reject_reason, "answer_kind": self.answer_kind,
+            "answer_text": self.answer_text, "created": self.created.isoformat(),
+            "answered": self.answered.isoformat() if self.answered else None}
+        if private:
+            user = model.Session.get(model.User, self.user_id)
+            data.update(user_name=user.name, contact_name=user.fullname, contact_email=user.email)
+        return data
+
+
+class Notice(tk.BaseModel):
+    """A notice that must go out once only: a consultation's "opened", "closing" and
+    "report" to its followers, a request's "due soon" reminder to officers."""
+    __tablename__ = "transparency_notice"
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), primary_key=True)
+    kind = Column(UnicodeText, primary_key=True)
+    sent = Column(DateTime, nullable=False, default=_now)

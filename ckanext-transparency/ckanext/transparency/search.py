@@ -14,7 +14,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import has_request_context
 
-from . import ati, workflow
+from . import phases, portal, workflow
 
 # Fields that hold a JSON list in the package dict.
 LIST_FIELDS = ("policy_areas", "language", "related_commitments", "datasets_used", "support_actors")
@@ -34,7 +34,8 @@ def _facets() -> dict[str, list[tuple[str, str]]]:
         "ati-request": [("organization", _("Institutions")), ("ati_state", _("State")), ("overdue", _("Deadline")),
                         ("refusal_ground", _("Refusal grounds")),
                         ("delivery", _("Delivery")), ("urgent", _("Urgent"))],
-        "consultation": [("organization", _("Organizing institutions")), ("topic", _("Topics"))],
+        "consultation": [("phase", _("Phase")), ("organization", _("Organizing institutions")),
+                         ("topic", _("Topics"))],
         "showcase": [("organization", _("Institutions")), ("reuse_kind", _("Kinds"))],
     }
 
@@ -57,7 +58,10 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             pkg_dict["vocab_" + field] = value if isinstance(value, list) else [value]
     if pkg_dict.get("type") == "ati-request" and pkg_dict.get("due_date"):
         due = datetime.date.fromisoformat(pkg_dict["due_date"][:10])
-        pkg_dict["overdue"] = "yes" if workflow.is_overdue(pkg_dict.get("ati_state", ""), due, ati.today()) else "no"
+        pkg_dict["overdue"] = "yes" if workflow.is_overdue(pkg_dict.get("ati_state", ""), due, portal.today()) else "no"
+    if pkg_dict.get("type") == "consultation" and pkg_dict.get("opens_at") and pkg_dict.get("closes_at"):
+        pkg_dict["phase"] = phases.phase(portal.now(), phases.parse(pkg_dict["opens_at"]),
+                                         phases.parse(pkg_dict["closes_at"]), bool(pkg_dict.get("report_summary")))
     if pkg_dict.get("publication_date"):
         pkg_dict["publication_year"] = pkg_dict["publication_date"][:4]
     # Long free text stays searchable through extras_<field> (a text field copied
@@ -91,6 +95,10 @@ def _text(label: dict[str, str]) -> str:
 DERIVED_CHOICES = {
     "overdue": {"yes": {"fr": "En retard", "ar": "متأخر", "en": "Overdue"},
                 "no": {"fr": "Dans les délais", "ar": "داخل الأجل", "en": "On time"}},
+    "phase": {phases.ANNOUNCED: {"fr": "Annoncée", "ar": "معلن عنها", "en": "Announced"},
+              phases.OPEN: {"fr": "Ouverte aux contributions", "ar": "مفتوحة للمساهمات", "en": "Open for contributions"},
+              phases.UNDER_REVIEW: {"fr": "En cours d'analyse", "ar": "قيد الدراسة", "en": "Under review"},
+              phases.CLOSED: {"fr": "Clôturée avec rapport", "ar": "مختتمة بتقرير", "en": "Closed with a report"}},
 }
 
 

@@ -2,11 +2,15 @@
 Each view calls an action and renders a template: no rule lives here."""
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, make_response, send_from_directory
 
 import ckan.plugins.toolkit as tk
+
+from . import consultations
 
 transparency = Blueprint("transparency", __name__)
 ati = Blueprint("ati", __name__, url_prefix="/ati-request")
@@ -105,3 +109,91 @@ def inbox() -> str:
         tk.abort(403, str(error))
     return tk.render("transparency/ati/inbox.html",
                      {"boxes": boxes, "institutions": institutions, "chosen": chosen})
+
+
+consultation = Blueprint("consultation_views", __name__, url_prefix="/consultation")
+
+
+def _post(action: str, data: dict[str, Any], done: str) -> None:
+    """Calls ``action``; flashes what happened (errors name their field)."""
+    try:
+        tk.get_action(action)(_context(), data)
+    except tk.ObjectNotFound as error:
+        tk.abort(404, str(error))
+    except tk.NotAuthorized as error:
+        tk.abort(403, str(error))
+    except tk.ValidationError as error:
+        for field, messages in error.error_dict.items():
+            tk.h.flash_error("{}: {}".format(field, " ".join(messages)))
+    else:
+        tk.h.flash_success(done)
+
+
+@consultation.route("/<id>/contribute", methods=["POST"])
+def contribute(id: str) -> Any:
+    _require_login()
+    form = tk.request.form
+    data = {"id": id, "text": form.get("text", ""), "section": form.get("section", ""),
+            "show_name": form.get("show_name") == "on"}
+    if tk.request.files.get("upload"):
+        data["upload"] = tk.request.files["upload"]
+    _post("transparency_contribution_create", data,
+          tk._("Thank you: your contribution will be public once moderated."))
+    return tk.redirect_to("consultation.read", id=id)
+
+
+@consultation.route("/<id>/contribution/<int:contribution_id>/<step>", methods=["POST"])
+def moderate(id: str, contribution_id: int, step: str) -> Any:
+    _require_login()
+    form = tk.request.form
+    if step == "moderate":
+        _post("transparency_contribution_moderate", {"contribution_id": contribution_id,
+              "decision": form.get("decision", ""), "reason": form.get("reason", "")}, tk._("Moderated."))
+    elif step == "answer":
+        _post("transparency_contribution_answer", {"contribution_id": contribution_id,
+              "kind": form.get("kind", ""), "text": form.get("text", "")}, tk._("Answer published."))
+    else:
+        tk.abort(404)
+    return tk.redirect_to("consultation.read", id=id)
+
+
+@consultation.route("/<id>/report", methods=["POST"])
+def report(id: str) -> Any:
+    _require_login()
+    data = {"id": id, "summary": tk.request.form.get("summary", ""), "url": tk.request.form.get("url", "")}
+    data = {key: value for key, value in data.items() if value}
+    if tk.request.files.get("upload"):
+        data["upload"] = tk.request.files["upload"]
+    _post("transparency_consultation_report_publish", data, tk._("The report is published."))
+    return tk.redirect_to("consultation.read", id=id)
+
+
+@consultation.route("/<id>/contributions.csv")
+def export(id: str) -> Any:
+    _require_login()
+    try:
+        rows = tk.get_action("transparency_contribution_export")(_context(), {"id": id})
+    except tk.ObjectNotFound as error:
+        tk.abort(404, str(error))
+    except tk.NotAuthorized as error:
+        tk.abort(403, str(error))
+    out = io.StringIO()
+    columns = ["id", "created", "state", "section", "text", "name", "contact_name", "contact_email",
+               "user_name", "reject_reason", "answer_kind", "answer_text", "attachment"]
+    writer = csv.DictWriter(out, columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    response = make_response("\ufeff" + out.getvalue())  # BOM: spreadsheets read the Arabic right
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="contributions-{id}.csv"'
+    return response
+
+
+@consultation.route("/<id>/contribution/<int:contribution_id>/attachment")
+def attachment(id: str, contribution_id: int) -> Any:
+    visible = tk.get_action("transparency_contribution_list")(_context(), {"id": id})
+    item = next((c for c in visible if c["id"] == contribution_id and c["attachment"]), None)
+    if item is None:
+        tk.abort(404, tk._("No attachment here"))
+    return send_from_directory(consultations.attachment_dir(contribution_id), item["attachment"],
+                               as_attachment=True)

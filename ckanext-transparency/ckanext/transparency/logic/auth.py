@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from .. import ati
+from .. import ati, portal
 
 __all__ = [
     "transparency_catalog_statistics",
@@ -17,6 +17,11 @@ __all__ = [
     "transparency_ati_requester_show",
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
+    "transparency_contribution_create",
+    "transparency_contribution_moderate",
+    "transparency_contribution_answer",
+    "transparency_consultation_report_publish",
+    "transparency_contribution_export",
     "package_create",
     "package_update",
     "package_patch",
@@ -59,7 +64,7 @@ def transparency_ati_requester_show(context: Context, data_dict: DataDict) -> Au
     """The requester, the officers of the institution asked and sysadmins."""
     user = model.User.get(context.get("user") or "")
     who = ati.requester(data_dict["id"])
-    if user is not None and (ati.is_officer(user, data_dict["owner_org"])
+    if user is not None and (portal.is_officer(user, data_dict["owner_org"])
                              or (who is not None and who.user_id == user.id)):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the requester and the institution's officers may see who asked")}
@@ -72,9 +77,39 @@ def transparency_ati_request_list_mine(context: Context, data_dict: DataDict) ->
 def transparency_ati_inbox(context: Context, data_dict: DataDict) -> AuthResult:
     """The institution's officers (editors and admins) and sysadmins."""
     user = model.User.get(context.get("user") or "")
-    if ati.is_officer(user, data_dict["id"]):
+    if portal.is_officer(user, data_dict["id"]):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the institution's officers may see its inbox")}
+
+
+def transparency_contribution_create(context: Context, data_dict: DataDict) -> AuthResult:
+    """Any signed-in user may contribute (the action checks that the window is open)."""
+    return _signed_in(context)
+
+
+def _organizing_officer(context: Context, data_dict: DataDict) -> AuthResult:
+    user = model.User.get(context.get("user") or "")
+    if portal.is_officer(user, data_dict["owner_org"]):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the officers of the organizing institution may do this")}
+
+
+def transparency_contribution_moderate(context: Context, data_dict: DataDict) -> AuthResult:
+    """Officers of the organizing institution and sysadmins (also: who sees pending contributions)."""
+    return _organizing_officer(context, data_dict)
+
+
+def transparency_contribution_answer(context: Context, data_dict: DataDict) -> AuthResult:
+    return _organizing_officer(context, data_dict)
+
+
+def transparency_consultation_report_publish(context: Context, data_dict: DataDict) -> AuthResult:
+    return _organizing_officer(context, data_dict)
+
+
+def transparency_contribution_export(context: Context, data_dict: DataDict) -> AuthResult:
+    """The export holds contributors' contact details: officers of the organizing institution only."""
+    return _organizing_officer(context, data_dict)
 
 
 # ATI requests change through the workflow only (which acts with ignore_auth):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, Validator
 
+from .. import consultations
+
 
 @tk.validator_args
 def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
@@ -53,3 +55,52 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
 @tk.validator_args
 def ati_request_id(not_empty: Validator, unicode_safe: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe]}
+
+
+@tk.validator_args
+def contribution_create(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                        strip_value: Validator, boolean_validator: Validator, default: Validator,
+                        transparency_max_length: Validator, transparency_no_null: Validator,
+                        transparency_document: Validator) -> Schema:
+    text = [unicode_safe, strip_value, transparency_no_null]
+    return {
+        "id": [not_empty, unicode_safe],
+        "text": [not_empty, *text, transparency_max_length(tk.config.get("ckanext.transparency.contribution.max_length"))],
+        "section": [ignore_missing, *text, transparency_max_length(200)],
+        "show_name": [default(False), boolean_validator],
+        "upload": [ignore_missing, transparency_document],
+    }
+
+
+@tk.validator_args
+def contribution_list(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                      one_of: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe],
+            "state": [ignore_missing, unicode_safe, one_of(["pending", "published", "rejected"])]}
+
+
+@tk.validator_args
+def contribution_moderate(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                          one_of: Validator, int_validator: Validator) -> Schema:
+    return {"contribution_id": [not_empty, int_validator],
+            "decision": [not_empty, unicode_safe, one_of(["publish", "reject"])],
+            "reason": [ignore_missing, unicode_safe, one_of(list(consultations.REJECT_REASONS))]}
+
+
+@tk.validator_args
+def contribution_answer(not_empty: Validator, unicode_safe: Validator, strip_value: Validator,
+                        one_of: Validator, int_validator: Validator, transparency_max_length: Validator,
+                        transparency_no_null: Validator) -> Schema:
+    return {"contribution_id": [not_empty, int_validator],
+            "kind": [not_empty, unicode_safe, one_of(list(consultations.ANSWER_KINDS))],
+            "text": [not_empty, unicode_safe, strip_value, transparency_no_null, transparency_max_length(5000)]}
+
+
+@tk.validator_args
+def report_publish(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                   strip_value: Validator, url_validator: Validator, transparency_max_length: Validator,
+                   transparency_no_null: Validator, transparency_document: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe],
+            "summary": [not_empty, unicode_safe, strip_value, transparency_no_null, transparency_max_length(20000)],
+            "upload": [ignore_missing, transparency_document],
+            "url": [ignore_missing, unicode_safe, url_validator]}

@@ -1,4 +1,4 @@
-"""Actions of the transparency portal (``/api/3/action/transparency_*``)."""
+"""Actions on access-to-information requests."""
 from __future__ import annotations
 
 import datetime
@@ -8,12 +8,12 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from .. import ati, mail, privacy, workflow
-from ..model import AtiEvent, AtiRequester, next_tracking_number
-from . import schema as schemas
+from ... import ati, mail, portal, privacy, workflow
+from ...model import AtiEvent, AtiRequester, next_tracking_number
+from .. import schema as schemas
+from .common import site_context, validate
 
 __all__ = [
-    "transparency_catalog_statistics",
     "transparency_ati_request_submit",
     "transparency_ati_request_transition",
     "transparency_ati_request_history",
@@ -21,45 +21,6 @@ __all__ = [
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
 ]
-
-
-@tk.side_effect_free
-def transparency_catalog_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Counts of the public records of the portal, by type and by institution.
-
-    One faceted search answers it, whatever the size of the catalogue.
-
-    :returns: ``total``, ``by_type`` (``[{"type", "count"}]``) and
-        ``by_institution`` (``[{"name", "title", "count"}]``, largest first)
-    :rtype: dictionary
-    """
-    tk.check_access("transparency_catalog_statistics", context, data_dict)
-    result = tk.get_action("package_search")(
-        {"user": context.get("user")},
-        {"rows": 0, "facet.field": ["dataset_type", "organization"], "facet.limit": -1},
-    )
-    facets = result["search_facets"]
-    return {
-        "total": result["count"],
-        "by_type": [{"type": i["name"], "count": i["count"]}
-                    for i in sorted(facets["dataset_type"]["items"], key=lambda i: -i["count"])],
-        "by_institution": [{"name": i["name"], "title": i["display_name"], "count": i["count"]}
-                           for i in sorted(facets["organization"]["items"], key=lambda i: -i["count"])],
-    }
-
-
-def _validate(data_dict: DataDict, schema: dict[str, Any], context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
-def _site_context() -> Context:
-    """Acts as the site user: requests are created and changed by the workflow, not by hand,
-    and no personal account appears in the package or its activity."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
 
 
 def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -101,7 +62,7 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
     :rtype: dictionary
     """
     tk.check_access("transparency_ati_request_submit", context, data_dict)
-    data = _validate(data_dict, schemas.ati_request_submit(), context)
+    data = validate(data_dict, schemas.ati_request_submit(), context)
     user = model.User.get(context["user"])
     since = datetime.datetime.utcnow() - datetime.timedelta(days=1)
     recent = model.Session.query(AtiRequester).filter(AtiRequester.user_id == user.id,
@@ -112,9 +73,9 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
             "You have filed {limit} requests in the last 24 hours, the most allowed; "
             "try again tomorrow").format(limit=limit)]})
 
-    received = ati.today()
+    received = portal.today()
     number = ati.tracking_number(received.year, next_tracking_number(received.year))
-    pkg_context = dict(_site_context(), defer_commit=True)
+    pkg_context = dict(site_context(), defer_commit=True)
     pkg = tk.get_action("package_create")(pkg_context, {
         "type": "ati-request", "name": number.lower(), "tracking_number": number,
         "title": privacy.mask(data["title"]), "notes": privacy.mask(data["notes"]),
@@ -177,7 +138,7 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     :returns: the updated public record
     :rtype: dictionary
     """
-    data = _validate(data_dict, schemas.ati_request_transition(), context)
+    data = validate(data_dict, schemas.ati_request_transition(), context)
     pkg = _request(context, data["id"])
     user = model.User.get(context.get("user") or "")
     roles = ati.roles(user, pkg)
@@ -186,7 +147,7 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     if known is not None and known.actor not in roles:
         raise tk.NotAuthorized(tk._("You may not make the transition {name} on this request").format(
             name=known.name))
-    today = ati.today()
+    today = portal.today()
     try:
         step = workflow.check(data["transition"], ati.facts(pkg), roles, data, today, ati.calendar())
     except workflow.Refused as refused:
@@ -210,15 +171,15 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     document_given = bool(data.get("upload") or data.get("document_url"))
     if document_given and step.actor != workflow.OFFICER:
         raise tk.ValidationError({"upload": [tk._("Only the institution attaches documents to a request")]})
-    updated = tk.get_action("package_patch")(dict(_site_context(), defer_commit=True), changes)
+    updated = tk.get_action("package_patch")(dict(site_context(), defer_commit=True), changes)
     if document_given:
         document = {"package_id": pkg["id"], "name": data.get("document_name") or tk._("Document")}
         if data.get("upload"):
             document.update(upload=data["upload"], url=data["upload"].filename)
         else:
             document["url"] = data["document_url"]
-        tk.get_action("resource_create")(dict(_site_context(), defer_commit=True), document)
-        updated = tk.get_action("package_show")(dict(_site_context(), use_cache=False), {"id": pkg["id"]})
+        tk.get_action("resource_create")(dict(site_context(), defer_commit=True), document)
+        updated = tk.get_action("package_show")(dict(site_context(), use_cache=False), {"id": pkg["id"]})
     model.Session.add(AtiEvent(package_id=pkg["id"], transition=step.name, from_state=pkg["ati_state"],
                                to_state=updated["ati_state"], actor_role=step.actor, note=note,
                                ground=data.get("ground")))
@@ -242,7 +203,7 @@ def transparency_ati_request_history(context: Context, data_dict: DataDict) -> l
     :type id: string
     :rtype: list of dictionaries
     """
-    data = _validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.ati_request_id(), context)
     pkg = _request(context, data["id"])
     tk.check_access("transparency_ati_request_history", context, {"id": pkg["id"]})
     events = (model.Session.query(AtiEvent).filter(AtiEvent.package_id == pkg["id"])
@@ -259,7 +220,7 @@ def transparency_ati_requester_show(context: Context, data_dict: DataDict) -> di
     :type id: string
     :rtype: dictionary
     """
-    data = _validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.ati_request_id(), context)
     pkg = _request(context, data["id"])
     tk.check_access("transparency_ati_requester_show", context, {"id": pkg["id"], "owner_org": pkg["owner_org"]})
     who = ati.requester(pkg["id"])
@@ -297,12 +258,12 @@ def transparency_ati_inbox(context: Context, data_dict: DataDict) -> dict[str, A
     :returns: ``{"new": [...], "due_soon": [...], "overdue": [...], "clarification": [...]}``
     :rtype: dictionary
     """
-    data = _validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.ati_request_id(), context)
     org = model.Group.get(data["id"])
     if org is None or not org.is_organization:
         raise tk.ObjectNotFound(tk._("No institution is named {name}").format(name=data["id"]))
     tk.check_access("transparency_ati_inbox", context, {"id": org.id})
-    today = ati.today()
+    today = portal.today()
     soon = ati.calendar().add_working_days(today, tk.config.get("ckanext.transparency.ati.due_soon_days"))
     base = f"+dataset_type:ati-request +owner_org:{org.id}"
     open_states = "+ati_state:(received OR in-progress)"

@@ -1,0 +1,113 @@
+"""Public consultations: what the actions need beside the plain ``phases`` rule
+(their phase now, contributors' attachments, notices to followers)."""
+from __future__ import annotations
+
+import datetime
+import os
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from . import mail, phases, portal
+from .model import Contribution, Notice
+
+REJECT_REASONS = {
+    "off-topic": {"fr": "Hors sujet", "ar": "خارج الموضوع", "en": "Off topic"},
+    "abusive": {"fr": "Propos injurieux", "ar": "مسيء", "en": "Abusive"},
+    "duplicate": {"fr": "Doublon", "ar": "مكرر", "en": "Duplicate"},
+    "personal-data": {"fr": "Données personnelles", "ar": "معطيات شخصية", "en": "Personal data"},
+}
+ANSWER_KINDS = {
+    "taken": {"fr": "Prise en compte", "ar": "أخذت بعين الاعتبار", "en": "Taken into account"},
+    "partly": {"fr": "Prise en compte en partie", "ar": "أخذت جزئيا بعين الاعتبار", "en": "Partly taken into account"},
+    "not-taken": {"fr": "Non prise en compte", "ar": "لم تؤخذ بعين الاعتبار", "en": "Not taken into account"},
+    "out-of-scope": {"fr": "Hors du champ de la consultation", "ar": "خارج نطاق الاستشارة", "en": "Out of scope"},
+}
+
+
+def phase(pkg: dict[str, Any]) -> str:
+    return phases.phase(portal.now(), phases.parse(pkg["opens_at"]), phases.parse(pkg["closes_at"]),
+                        bool(pkg.get("report_summary")))
+
+
+def contribution(contribution_id: Any) -> Contribution:
+    try:
+        found = model.Session.get(Contribution, int(contribution_id))
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise tk.ObjectNotFound(tk._("No contribution has this id"))
+    return found
+
+
+def attachment_dir(contribution_id: int) -> str:
+    return os.path.join(tk.config.get("ckan.storage_path"), "transparency", "contributions", str(contribution_id))
+
+
+def save_attachment(item: Contribution, upload: Any) -> None:
+    """Stores the contributor's file (its name already checked by ``transparency_document``),
+    refusing one larger than ``ckanext.transparency.contribution.max_attachment_mb``."""
+    limit = tk.config.get("ckanext.transparency.contribution.max_attachment_mb") * 1024 * 1024
+    content = upload.stream.read(limit + 1)
+    if len(content) > limit:
+        raise tk.ValidationError({"upload": [tk._("The file is larger than {mb} MB").format(
+            mb=tk.config.get("ckanext.transparency.contribution.max_attachment_mb"))]})
+    os.makedirs(attachment_dir(item.id), exist_ok=True)
+    with open(os.path.join(attachment_dir(item.id), upload.filename), "wb") as f:
+        f.write(content)
+    item.attachment = upload.filename
+
+
+def follower_emails(package_id: str) -> list[str]:
+    rows = (model.Session.query(model.User.email)
+            .join(model.UserFollowingDataset, model.UserFollowingDataset.follower_id == model.User.id)
+            .filter(model.UserFollowingDataset.object_id == package_id, model.User.state == "active"))
+    return sorted({email for (email,) in rows if email})
+
+
+_NOTICES = {
+    "opened": ("La consultation est ouverte / الاستشارة مفتوحة",
+               "La consultation « {title} » est ouverte aux contributions jusqu'au {closes}.\n{url}\n\n"
+               "الاستشارة «{title}» مفتوحة للمساهمات إلى غاية {closes}.\n{url}\n"),
+    "closing": ("Plus qu'une semaine pour contribuer / أسبوع واحد للمساهمة",
+                "La consultation « {title} » ferme le {closes}.\n{url}\n\n"
+                "تختتم الاستشارة «{title}» بتاريخ {closes}.\n{url}\n"),
+    "report": ("Rapport publié / نشر التقرير",
+               "Le rapport de la consultation « {title} » est publié.\n{url}\n\n"
+               "تم نشر تقرير الاستشارة «{title}».\n{url}\n"),
+}
+
+
+def notify_followers(pkg: dict[str, Any], kind: str) -> bool:
+    """Queues the notice ``kind`` to the consultation's followers, once ever."""
+    if model.Session.get(Notice, (pkg["id"], kind)) is not None:
+        return False
+    model.Session.add(Notice(package_id=pkg["id"], kind=kind))
+    subject, body = _NOTICES[kind]
+    text = body.format(title=pkg["title"], closes=pkg["closes_at"][:16].replace("T", " "),
+                       url=tk.url_for("consultation.read", id=pkg["name"], _external=True))
+    for email in follower_emails(pkg["id"]):
+        mail.queue(email, subject, text)
+    return True
+
+
+def daily() -> dict[str, int]:
+    """Reindexes consultations (their phase follows the clock) and sends the
+    "opened" and "one week left" notices that are due."""
+    from ckan.lib.search import rebuild
+
+    ids = [pid for (pid,) in model.Session.query(model.Package.id)
+           .filter(model.Package.type == "consultation", model.Package.state == "active")]
+    notices = 0
+    week = datetime.timedelta(days=7)
+    for package_id in ids:
+        pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+        current = phase(pkg)
+        if current == phases.OPEN:
+            notices += notify_followers(pkg, "opened")
+            if phases.parse(pkg["closes_at"]) - portal.now() <= week:
+                notices += notify_followers(pkg, "closing")
+        rebuild(package_id)
+    model.repo.commit()
+    return {"reindexed": len(ids), "notices": notices}

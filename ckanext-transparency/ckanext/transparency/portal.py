@@ -1,0 +1,26 @@
+"""What the parts of the portal share: the date in Morocco, who is an institution's officer."""
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import ckan.plugins.toolkit as tk
+from ckan import authz, model
+
+
+def now() -> datetime.datetime:
+    """The current time, aware, in the portal's time zone (Morocco), whatever the server's."""
+    return datetime.datetime.now(zoneinfo.ZoneInfo(tk.config.get("ckan.display_timezone") or "UTC"))
+
+
+def today() -> datetime.date:
+    return now().date()
+
+
+def is_officer(user: model.User | None, org_id: str) -> bool:
+    """An editor or admin of the institution (its information officers), or a sysadmin."""
+    return bool(user) and authz.has_user_permission_for_group_or_org(org_id, user.name, "update_dataset")
+
+
+def current_user() -> model.User | None:
+    return model.User.get(tk.current_user.name) if tk.current_user.is_authenticated else None
