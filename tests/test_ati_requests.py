@@ -275,3 +275,17 @@ def test_daily_job_flags_overdue_requests_and_reminds_officers(cli, people, smtp
     assert [r["id"] for r in found["results"]] == [late["id"]]
     reminders = smtp.to("officer@mrafp.example.ma")
     assert len(reminders) == 1 and soon["tracking_number"] in str(reminders[0]["Subject"])
+    again = cli.invoke(ckan_command, ["transparency", "refresh"])  # an hour later: no second reminder
+    assert "0 reminders queued" in again.output
+    assert len(smtp.to("officer@mrafp.example.ma")) == 1
+
+
+def test_mail_waits_in_the_outbox_while_the_smtp_server_is_down(people):
+    """No SMTP server listens on 127.0.0.1:8025 here: nothing is lost, the e-mail is retried."""
+    submit(people["requester"])
+    sent, failed = mail.send_pending()
+    assert (sent, failed) == (0, 2)  # acknowledgement and the officer's notice
+    from ckan import model
+    from ckanext.transparency.model import Outbox
+    rows = model.Session.query(Outbox).all()
+    assert all(row.sent is None and row.attempts == 1 and row.last_error for row in rows)

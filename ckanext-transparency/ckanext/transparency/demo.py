@@ -272,6 +272,51 @@ def _consultations(context: dict[str, Any]) -> None:
         "topic": "open-government", "related_commitments": ["MO0023"],
         "opens_at": "2026-11-01T09:00:00+01:00", "closes_at": "2027-01-31T18:00:00+01:00",
     })
+    _closed_consultation(context)
+
+
+def _closed_consultation(context: dict[str, Any]) -> None:
+    """A consultation that ran in spring 2026: contributions moderated and answered, report out.
+    It is opened for a moment to take the contributions through the real actions."""
+    name = "charte-services-publics"
+    data = {
+        "type": "consultation", "name": name, "owner_org": "mrafp",
+        "title": "Projet de charte des services publics",
+        "title_ar": "مشروع ميثاق المرافق العمومية",
+        "notes": "Le projet de charte fixe les règles de bonne gouvernance des services publics.",
+        "notes_ar": "يحدد مشروع الميثاق قواعد الحكامة الجيدة للمرافق العمومية.",
+        "topic": "public-services", "related_commitments": ["MO0008"],
+        "opens_at": "2026-03-01T09:00:00+01:00", "closes_at": "2026-04-30T18:00:00+01:00",
+    }
+    try:
+        tk.get_action("package_show")(dict(context), {"id": name})
+        return
+    except tk.ObjectNotFound:
+        pass
+    now = portal.now()
+    tk.get_action("package_create")(dict(context), dict(
+        data, opens_at=(now - datetime.timedelta(hours=1)).isoformat(),
+        closes_at=(now + datetime.timedelta(hours=1)).isoformat()))
+    contribute = tk.get_action("transparency_contribution_create")
+    answers = [("Article 4", "Publier les délais de traitement de chaque service.", "taken",
+                "Retenu : l'article 4 impose la publication des délais."),
+               ("Article 9", "Créer un guichet unique des réclamations.", "partly",
+                "Retenu en partie : un portail national des réclamations existe déjà (chikaya.ma)."),
+               (None, "Supprimer le timbre fiscal des documents administratifs.", "out-of-scope",
+                "Hors du champ de la charte : relève de la loi de finances.")]
+    for section, text, kind, answer in answers:
+        item = contribute({"user": "demo-citizen"}, {"id": name, "text": text, "section": section or "",
+                                                     "show_name": section is not None})
+        tk.get_action("transparency_contribution_moderate")({"user": "demo-officer"}, {
+            "contribution_id": item["id"], "decision": "publish"})
+        tk.get_action("transparency_contribution_answer")({"user": "demo-officer"}, {
+            "contribution_id": item["id"], "kind": kind, "text": answer})
+    tk.get_action("package_patch")(dict(context), {"id": name, "opens_at": data["opens_at"],
+                                                   "closes_at": data["closes_at"]})
+    tk.get_action("transparency_consultation_report_publish")({"user": "demo-officer"}, {
+        "id": name, "summary": "Trois contributions publiées : une retenue, une retenue en partie, "
+                               "une hors du champ de la charte.",
+        "url": "https://www.mmsp.gov.ma/"})
 
 
 def _pages(context: dict[str, Any]) -> None:

@@ -44,8 +44,8 @@ def send_pending(limit: int = 200) -> tuple[int, int]:
         message.attempts += 1
         try:
             mailer.mail_recipient(message.recipient, message.recipient, message.subject, message.body)
-        except mailer.MailerException as error:
-            message.last_error = str(error)[:1000]
+        except Exception as error:  # SMTP down or misconfigured: kept, retried at the next run.
+            message.last_error = f"{type(error).__name__}: {error}"[:1000]
             failed += 1
         else:
             message.sent = datetime.datetime.utcnow()
