@@ -171,7 +171,7 @@ def transparency_consultation_report_publish(context: Context, data_dict: DataDi
     if not (data.get("upload") or data.get("url")):
         raise tk.ValidationError({"upload": [tk._("Attach the report document or give its link")]})
     write = dict(site_context(), defer_commit=True)
-    document = {"package_id": pkg["id"], "name": tk._("Final report")}
+    document = {"package_id": pkg["id"], "name": "Rapport final / التقرير النهائي"}
     if data.get("upload"):
         document.update(upload=data["upload"], url=data["upload"].filename)
     else:
