@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import ati, consultations, demo, mail
+from . import ati, consultations, demo, indexing, mail
 
 __all__ = ["transparency"]
 
@@ -33,11 +33,17 @@ def send_mail() -> None:
 
 @transparency.command("refresh")
 def refresh() -> None:
-    """What time changes (run hourly by cron): overdue requests and reminders to officers,
-    consultations' phases and notices to their followers, then the e-mails."""
-    done = ati.daily()
-    click.echo("{reindexed} open requests reindexed, {reminded} reminders queued".format(**done))
-    done = consultations.daily()
-    click.echo("{reindexed} consultations reindexed, {notices} notices queued".format(**done))
+    """What time changes (run hourly by cron): records saved while Solr was down,
+    overdue requests and reminders to officers, consultations' phases and notices
+    to their followers, then the e-mails."""
+    if indexing.solr_answers():
+        indexed, left = indexing.flush_queue()
+        click.echo(f"{indexed} queued records indexed, {left} still waiting for Solr")
+        done = ati.daily()
+        click.echo("{reindexed} open requests reindexed, {reminded} reminders queued".format(**done))
+        done = consultations.daily()
+        click.echo("{reindexed} consultations reindexed, {notices} notices queued".format(**done))
+    else:
+        click.secho("Solr does not answer: indexing waits for the next run", fg="yellow")
     sent, failed = mail.send_pending()
     click.echo(f"{sent} e-mails sent, {failed} failed")

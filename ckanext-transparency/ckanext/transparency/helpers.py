@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.search import SearchError
 
 from . import ati, consultations, phases, portal, search, workflow
 
@@ -23,26 +24,32 @@ def transparency_services() -> list[dict[str, Any]]:
 
     One search request, faceted by type, gives every count.
     """
-    result = tk.get_action("package_search")(
-        {}, {"rows": 0, "facet.field": ["dataset_type"], "facet.limit": -1, "include_private": False}
-    )
-    counts = result["search_facets"].get("dataset_type", {}).get("items", [])
-    count = {item["name"]: item["count"] for item in counts}
+    try:
+        result = tk.get_action("package_search")(
+            {}, {"rows": 0, "facet.field": ["dataset_type"], "facet.limit": -1, "include_private": False})
+        items = result["search_facets"].get("dataset_type", {}).get("items", [])
+        counts: dict[str, int] | None = {item["name"]: item["count"] for item in items}
+    except SearchError:  # Solr unreachable: the page still serves, without counts
+        counts = None
+
+    def count(dataset_type: str) -> int | None:
+        return None if counts is None else counts.get(dataset_type, 0)
+
     _ = tk._
     return [
-        {"type": "ati-request", "icon": "envelope-open-text", "count": count.get("ati-request", 0),
+        {"type": "ati-request", "icon": "envelope-open-text", "count": count("ati-request"),
          "title": _("Access to information"),
          "text": _("Ask an institution for information and follow your request until it is answered.")},
-        {"type": "publication", "icon": "file-lines", "count": count.get("publication", 0),
+        {"type": "publication", "icon": "file-lines", "count": count("publication"),
          "title": _("Proactive publication"),
          "text": _("What institutions publish without being asked (law 31-13, article 10).")},
-        {"type": "dataset", "icon": "table", "count": count.get("dataset", 0),
+        {"type": "dataset", "icon": "table", "count": count("dataset"),
          "title": _("Open data"),
          "text": _("Find and download the data of public institutions.")},
-        {"type": "commitment", "icon": "list-check", "count": count.get("commitment", 0),
+        {"type": "commitment", "icon": "list-check", "count": count("commitment"),
          "title": _("OGP action plan"),
          "text": _("Follow the commitments of the national action plan, their milestones and progress.")},
-        {"type": "consultation", "icon": "comments", "count": count.get("consultation", 0),
+        {"type": "consultation", "icon": "comments", "count": count("consultation"),
          "title": _("Public consultations"),
          "text": _("Take part in drafting public policies.")},
         {"type": None, "icon": "chart-column", "count": None,

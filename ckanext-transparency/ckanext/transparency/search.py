@@ -14,7 +14,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import has_request_context
 
-from . import phases, portal, workflow
+from . import indexing, phases, portal, workflow
 
 # Fields that hold a JSON list in the package dict.
 LIST_FIELDS = ("policy_areas", "language", "related_commitments", "datasets_used", "support_actors")
@@ -49,7 +49,9 @@ def facets_for(package_type: str, default: dict[str, Any]) -> dict[str, Any]:
 
 
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """Adds the derived search fields of a package about to be indexed."""
+    """Adds the derived search fields of a package about to be indexed (after
+    checking that Solr answers: see ``indexing``)."""
+    indexing.guard(pkg_dict["id"])
     for field in LIST_FIELDS:
         value = pkg_dict.get(field)
         if isinstance(value, str) and value.startswith("["):

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, make_response, send_from_directory
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError
 
 from . import consultations
 
@@ -30,8 +31,11 @@ def _require_login() -> None:
 
 
 @transparency.route("/statistics")
-def statistics() -> str:
-    stats = tk.get_action("transparency_catalog_statistics")(_context(), {})
+def statistics() -> Any:
+    try:
+        stats = tk.get_action("transparency_catalog_statistics")(_context(), {})
+    except SearchError:
+        return tk.render("transparency/search_unavailable.html"), 503
     return tk.render("transparency/statistics.html", {"stats": stats})
 
 

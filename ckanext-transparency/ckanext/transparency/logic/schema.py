@@ -9,7 +9,7 @@ from .. import consultations
 
 @tk.validator_args
 def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-                       strip_value: Validator, boolean_validator: Validator, default: Validator,
+                       strip_value: Validator, transparency_boolean: Validator, default: Validator,
                        transparency_max_length: Validator, transparency_organization: Validator,
                        transparency_ati_choice: Validator, transparency_id_number: Validator,
                        transparency_email: Validator, transparency_phone: Validator,
@@ -22,7 +22,7 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
         "document_type": [ignore_missing, *text, transparency_max_length(200)],
         "period_covered": [ignore_missing, *text, transparency_max_length(200)],
         "delivery": [not_empty, unicode_safe, transparency_ati_choice("delivery")],
-        "urgent": [default(False), boolean_validator],
+        "urgent": [default(False), transparency_boolean],
         "urgent_reason": [transparency_required_if_urgent, ignore_missing, *text, transparency_max_length(2000)],
         "full_name": [not_empty, *text, transparency_max_length(200)],
         "id_number": [not_empty, *text, transparency_id_number],
@@ -40,7 +40,7 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
                            transparency_document: Validator) -> Schema:
     text = [ignore_missing, unicode_safe, strip_value, transparency_no_null]
     return {
-        "id": [not_empty, unicode_safe],
+        "id": [not_empty, unicode_safe, transparency_no_null],
         "transition": [not_empty, unicode_safe],
         "note": [*text, transparency_max_length(5000)],
         "answer": [*text, transparency_max_length(20000)],
@@ -53,29 +53,29 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
 
 
 @tk.validator_args
-def ati_request_id(not_empty: Validator, unicode_safe: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe]}
+def ati_request_id(not_empty: Validator, unicode_safe: Validator, transparency_no_null: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe, transparency_no_null]}
 
 
 @tk.validator_args
 def contribution_create(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-                        strip_value: Validator, boolean_validator: Validator, default: Validator,
+                        strip_value: Validator, transparency_boolean: Validator, default: Validator,
                         transparency_max_length: Validator, transparency_no_null: Validator,
                         transparency_document: Validator) -> Schema:
     text = [unicode_safe, strip_value, transparency_no_null]
     return {
-        "id": [not_empty, unicode_safe],
+        "id": [not_empty, unicode_safe, transparency_no_null],
         "text": [not_empty, *text, transparency_max_length(tk.config.get("ckanext.transparency.contribution.max_length"))],
         "section": [ignore_missing, *text, transparency_max_length(200)],
-        "show_name": [default(False), boolean_validator],
+        "show_name": [default(False), transparency_boolean],
         "upload": [ignore_missing, transparency_document],
     }
 
 
 @tk.validator_args
 def contribution_list(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
-                      one_of: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe],
+                      one_of: Validator, transparency_no_null: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe, transparency_no_null],
             "state": [ignore_missing, unicode_safe, one_of(["pending", "published", "rejected"])]}
 
 
@@ -100,7 +100,7 @@ def contribution_answer(not_empty: Validator, unicode_safe: Validator, strip_val
 def report_publish(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
                    strip_value: Validator, url_validator: Validator, transparency_max_length: Validator,
                    transparency_no_null: Validator, transparency_document: Validator) -> Schema:
-    return {"id": [not_empty, unicode_safe],
+    return {"id": [not_empty, unicode_safe, transparency_no_null],
             "summary": [not_empty, unicode_safe, strip_value, transparency_no_null, transparency_max_length(20000)],
             "upload": [ignore_missing, transparency_document],
             "url": [ignore_missing, unicode_safe, url_validator]}

@@ -147,3 +147,14 @@ def transparency_document(value: Any, context: Context) -> Any:
     if extension not in DOCUMENT_EXTENSIONS:
         raise tk.Invalid(tk._("Accepted documents: {types}").format(types=", ".join(sorted(DOCUMENT_EXTENSIONS))))
     return value
+
+
+def transparency_boolean(value: Any, context: Context) -> Any:
+    """true or false, written as a JSON boolean, 0 / 1, or true, false, yes, no, on, off."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1", "false", "no", "off", "0", ""):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    raise tk.Invalid(tk._("Write true or false"))

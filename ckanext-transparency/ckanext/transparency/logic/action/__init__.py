@@ -3,7 +3,9 @@ from .ati import *  # noqa: F401,F403
 from .ati import __all__ as _ati
 from .consultation import *  # noqa: F401,F403
 from .consultation import __all__ as _consultation
+from .search import *  # noqa: F401,F403
+from .search import __all__ as _search
 from .stats import *  # noqa: F401,F403
 from .stats import __all__ as _stats
 
-__all__ = _stats + _ati + _consultation
+__all__ = _search + _stats + _ati + _consultation
