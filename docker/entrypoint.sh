@@ -4,7 +4,11 @@
 # (the web server, or `ckan jobs worker` for the worker).
 set -eu
 : "${CKAN_SECRET_KEY:?set CKAN_SECRET_KEY to a long random string}"
-sed "s|^SECRET_KEY = .*|SECRET_KEY = ${CKAN_SECRET_KEY}|" /srv/app/portal.ini >"$CKAN_INI"
+secure=false
+case "${CKAN_SITE_URL:-}" in https://*) secure=true ;; esac
+sed -E -e "s|^SECRET_KEY = .*|SECRET_KEY = ${CKAN_SECRET_KEY}|" \
+    -e "s#^(SESSION|REMEMBER)_COOKIE_SECURE = .*#\1_COOKIE_SECURE = ${secure}#" \
+    /srv/app/portal.ini >"$CKAN_INI"
 if [ "${CKAN_MIGRATE:-true}" = true ]; then
   ckan -c "$CKAN_INI" db upgrade
 fi

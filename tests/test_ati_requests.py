@@ -289,3 +289,33 @@ def test_mail_waits_in_the_outbox_while_the_smtp_server_is_down(people):
     from ckanext.transparency.model import Outbox
     rows = model.Session.query(Outbox).all()
     assert all(row.sent is None and row.attempts == 1 and row.last_error for row in rows)
+
+
+def test_audit_trail_names_who_changed_the_state_for_sysadmins_only(app, people):
+    pkg = submit(people["requester"])
+    transition(people["officer"], pkg, "start")
+    audit = app.post("/api/3/action/transparency_ati_request_audit", json={"id": pkg["id"]},
+                     headers={"Authorization": people["sysadmin"]["token"]}).json["result"]
+    assert [(e["transition"], e["user"]) for e in audit] == [("submit", "requester"), ("start", "officer")]
+    app.post("/api/3/action/transparency_ati_request_audit", json={"id": pkg["id"]},
+             headers={"Authorization": people["officer"]["token"]}, status=403)
+    history = helpers.call_action("transparency_ati_request_history", id=pkg["id"])
+    assert "user" not in history[0] and "user_id" not in history[0]
+
+
+@pytest.mark.ckan_config("ckanext.transparency.ati.daily_limit_per_address", "2")
+def test_per_address_limit_across_accounts(app, people):
+    def post(person):
+        return app.post("/api/3/action/transparency_ati_request_submit",
+                        json={"owner_org": "mrafp", "title": "Sujet", "notes": "Texte", "delivery": "post",
+                              **IDENTITY},
+                        headers={"Authorization": people[person]["token"]}, expect_errors=True)
+    assert post("requester").status_code == 200
+    assert post("citizen").status_code == 200
+    refused = post("officer")  # a third account, the same address
+    assert refused.status_code == 409 and "réseau" in refused.json["error"]["owner_org"][0] or \
+        "network address" in refused.json["error"]["owner_org"][0]
+    from ckan import model
+    from ckanext.transparency.model import AtiRequester
+    hashes = {r.address_hash for r in model.Session.query(AtiRequester)}
+    assert len(hashes) == 1 and "127.0.0.1" not in next(iter(hashes))

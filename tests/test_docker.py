@@ -48,3 +48,18 @@ def test_services_have_the_versions_of_the_local_stack():
     local_redis = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout
     major = re.search(r"v=(\d+)\.", local_redis).group(1)
     assert images["redis"] == f"redis:{major}"
+
+
+def test_production_cookies_are_secure_and_http_only(tmp_path):
+    """The containers' entrypoint, run on config/portal.ini, makes cookies HTTPS-only
+    for an https site; they are never readable by scripts."""
+    script = _read("docker", "entrypoint.sh").replace("/srv/app/portal.ini", os.path.join(ROOT, "config", "portal.ini"))
+    (tmp_path / "entrypoint.sh").write_text(script)
+    env = dict(os.environ, CKAN_SECRET_KEY="s3cret", CKAN_SITE_URL="https://transparence.gov.ma",
+               CKAN_INI=str(tmp_path / "ckan.ini"), CKAN_MIGRATE="false")
+    subprocess.run(["sh", str(tmp_path / "entrypoint.sh"), "true"], env=env, check=True)
+    ini = (tmp_path / "ckan.ini").read_text()
+    for line in ("SECRET_KEY = s3cret", "SESSION_COOKIE_SECURE = true", "REMEMBER_COOKIE_SECURE = true",
+                 "SESSION_COOKIE_HTTPONLY = true", "REMEMBER_COOKIE_HTTPONLY = true",
+                 "ckan.csrf_protection.ignore_extensions = false"):
+        assert line in ini.splitlines(), line

@@ -29,6 +29,7 @@ class AtiRequester(tk.BaseModel):
     email = Column(UnicodeText, nullable=False)
     phone = Column(UnicodeText)
     urgent_reason = Column(UnicodeText)  # may tell of the requester's life, safety or freedom
+    address_hash = Column(UnicodeText)  # keyed hash of the network address, for the per-address limit
     original_text = Column(UnicodeText, nullable=False)  # the description before masking
     created = Column(DateTime, nullable=False, default=_now)
 
@@ -50,9 +51,11 @@ class AtiEvent(tk.BaseModel):
     actor_role = Column(UnicodeText, nullable=False)
     note = Column(UnicodeText)
     ground = Column(UnicodeText)
+    user_id = Column(UnicodeText, ForeignKey("user.id"))  # the audit trail: never in the public history
     created = Column(DateTime, nullable=False, default=_now)
 
     def as_dict(self) -> dict[str, str | None]:
+        """The public entry: the role that acted, never who."""
         return {"transition": self.transition, "from_state": self.from_state, "to_state": self.to_state,
                 "actor_role": self.actor_role, "note": self.note, "ground": self.ground,
                 "created": self.created.isoformat()}

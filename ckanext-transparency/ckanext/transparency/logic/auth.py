@@ -17,6 +17,7 @@ __all__ = [
     "transparency_ati_requester_show",
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
+    "transparency_ati_request_audit",
     "transparency_contribution_create",
     "transparency_contribution_moderate",
     "transparency_contribution_answer",
@@ -80,6 +81,11 @@ def transparency_ati_inbox(context: Context, data_dict: DataDict) -> AuthResult:
     if portal.is_officer(user, data_dict["id"]):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the institution's officers may see its inbox")}
+
+
+def transparency_ati_request_audit(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins only (CKAN grants them every action before this is asked)."""
+    return {"success": False, "msg": tk._("Only sysadmins may read the audit trail")}
 
 
 def transparency_contribution_create(context: Context, data_dict: DataDict) -> AuthResult:

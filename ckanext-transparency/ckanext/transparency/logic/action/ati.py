@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 from typing import Any
+
+from flask import has_request_context
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -20,6 +24,7 @@ __all__ = [
     "transparency_ati_requester_show",
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
+    "transparency_ati_request_audit",
 ]
 
 
@@ -73,6 +78,16 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
             "You have filed {limit} requests in the last 24 hours, the most allowed; "
             "try again tomorrow").format(limit=limit)]})
 
+    address = _address_hash(context)
+    if address:
+        from_address = model.Session.query(AtiRequester).filter(AtiRequester.address_hash == address,
+                                                                AtiRequester.created > since).count()
+        address_limit = tk.config.get("ckanext.transparency.ati.daily_limit_per_address")
+        if from_address >= address_limit:
+            raise tk.ValidationError({"owner_org": [tk._(
+                "{limit} requests were filed from your network address in the last 24 hours, the most "
+                "allowed; try again tomorrow").format(limit=address_limit)]})
+
     received = portal.today()
     number = ati.tracking_number(received.year, next_tracking_number(received.year))
     pkg_context = dict(site_context(), defer_commit=True)
@@ -89,14 +104,22 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
     model.Session.add(AtiRequester(
         package_id=pkg["id"], user_id=user.id, full_name=data["full_name"], id_number=data["id_number"],
         address=data["address"], email=data["email"], phone=data.get("phone"),
-        urgent_reason=data.get("urgent_reason"), original_text=data["title"] + "\n\n" + data["notes"]))
+        urgent_reason=data.get("urgent_reason"), address_hash=address, original_text=data["title"] + "\n\n" + data["notes"]))
     model.Session.add(AtiEvent(package_id=pkg["id"], transition="submit", from_state=None,
-                               to_state="received", actor_role=workflow.REQUESTER))
+                               to_state="received", actor_role=workflow.REQUESTER, user_id=user.id))
     ati.mail_acknowledgement(pkg, data["email"])
     ati.mail_officers(pkg, "Nouvelle demande / طلب جديد", "Nouvelle demande d'accès à l'information :")
     model.repo.commit()
     mail.send_soon()
     return pkg
+
+
+def _address_hash(context: Context) -> str | None:
+    """A keyed hash of the client's address (no address is stored), when there is a request."""
+    if not has_request_context():
+        return None
+    secret = str(tk.config.get("SECRET_KEY")).encode()
+    return hmac.new(secret, (tk.request.remote_addr or "").encode(), hashlib.sha256).hexdigest()
 
 
 def _request(context: Context, package_id: str) -> dict[str, Any]:
@@ -182,7 +205,7 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
         updated = tk.get_action("package_show")(dict(site_context(), use_cache=False), {"id": pkg["id"]})
     model.Session.add(AtiEvent(package_id=pkg["id"], transition=step.name, from_state=pkg["ati_state"],
                                to_state=updated["ati_state"], actor_role=step.actor, note=note,
-                               ground=data.get("ground")))
+                               ground=data.get("ground"), user_id=user.id))
     ati.mail_requester_state(updated, note)
     if step.name == "transfer":
         ati.mail_officers(updated, "Demande transférée / طلب محال", "Une demande vous a été transférée :")
@@ -277,3 +300,21 @@ def transparency_ati_inbox(context: Context, data_dict: DataDict) -> dict[str, A
     return {name: search({"user": context["user"]}, {"fq": fq, "rows": 100, "sort": "due_date asc",
                                                       "include_private": True})["results"]
             for name, fq in queries.items()}
+
+
+@tk.side_effect_free
+def transparency_ati_request_audit(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The audit trail of a request: its history with the account that made each
+    change. Sysadmins only.
+
+    :param id: the request's id or name
+    :type id: string
+    :rtype: list of dictionaries
+    """
+    data = validate(data_dict, schemas.ati_request_id(), context)
+    pkg = _request(context, data["id"])
+    tk.check_access("transparency_ati_request_audit", context, {"id": pkg["id"]})
+    rows = (model.Session.query(AtiEvent, model.User.name)
+            .outerjoin(model.User, model.User.id == AtiEvent.user_id)
+            .filter(AtiEvent.package_id == pkg["id"]).order_by(AtiEvent.id))
+    return [dict(event.as_dict(), user=name) for event, name in rows]
