@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from . import ati, consultations, demo, indexing, mail
+from . import ati, backup, consultations, demo, indexing, mail
 
 __all__ = ["transparency"]
 
@@ -47,3 +47,27 @@ def refresh() -> None:
         click.secho("Solr does not answer: indexing waits for the next run", fg="yellow")
     sent, failed = mail.send_pending()
     click.echo(f"{sent} e-mails sent, {failed} failed")
+
+
+@transparency.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False))
+def backup_command(folder: str) -> None:
+    """Saves the database and the uploaded files into FOLDER."""
+    with click.progressbar(length=3, label="Backing up", item_show_func=lambda item: item) as bar:
+        for step in backup.backup(folder):
+            bar.update(1, step)
+    click.secho(f"Backup written to {folder}", fg="green")
+
+
+@transparency.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(folder: str, yes: bool) -> None:
+    """Replaces the database and the uploaded files by the backup in FOLDER and
+    rebuilds the search index. Stop the web server and the worker first."""
+    if not yes:
+        click.confirm("This replaces every record of this portal by the backup. Go on?", abort=True)
+    with click.progressbar(length=3, label="Restoring", item_show_func=lambda item: item) as bar:
+        for step in backup.restore(folder):
+            bar.update(1, step)
+    click.secho(f"Restored from {folder}", fg="green")
