@@ -43,6 +43,7 @@ def refresh() -> None:
         click.echo("{reindexed} open requests reindexed, {reminded} reminders queued".format(**done))
         done = consultations.daily()
         click.echo("{reindexed} consultations reindexed, {notices} notices queued".format(**done))
+        click.echo("{} commitments reindexed (late milestones)".format(indexing.reindex_type("commitment")))
     else:
         click.secho("Solr does not answer: indexing waits for the next run", fg="yellow")
     sent, failed = mail.send_pending()

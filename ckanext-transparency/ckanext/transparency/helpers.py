@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import SearchError
 
-from . import ati, consultations, phases, portal, search, workflow
+from . import ati, consultations, phases, portal, progress, search, workflow
 
 
 def transparency_localized(pkg: dict[str, Any], field: str) -> str:
@@ -189,3 +189,40 @@ def transparency_consultation_options(kind: str) -> list[dict[str, str]]:
 
 def transparency_consultation_answer_label(kind: str) -> str:
     return transparency_consultation_label("answer", kind)
+
+
+def transparency_commitment(pkg: dict[str, Any]) -> dict[str, Any]:
+    """What the commitment page shows: progress, milestones with lateness, updates, the form."""
+    today = portal.today()
+    milestones = [dict(m, index=i, late=progress.is_late(m, today)) for i, m in enumerate(pkg.get("milestones") or [])]
+    try:
+        tk.check_access("transparency_milestone_update_record",
+                        {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+                        {"owner_org": pkg["owner_org"]})
+        may_update = True
+    except tk.NotAuthorized:
+        may_update = False
+    return {"milestones": milestones, "may_update": may_update,
+            "updates": tk.get_action("transparency_milestone_update_list")({}, {"id": pkg["id"]})}
+
+
+def transparency_action_plan(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The plan's commitments with their progress (one search), its overall progress and what is late."""
+    found = tk.get_action("package_search")({}, {
+        "fq": '+dataset_type:commitment +action_plan:"{}"'.format(pkg["name"]), "rows": 1000, "sort": "name asc"})
+    commitments = found["results"]
+    return {"commitments": commitments,
+            "progress": progress.plan_progress(c.get("progress") for c in commitments),
+            "late": [c for c in commitments if c.get("late_milestones")]}
+
+
+def transparency_milestone_state_options() -> list[dict[str, str]]:
+    schema = tk.h.scheming_get_dataset_schema("commitment")
+    field = tk.h.scheming_field_by_name(schema["dataset_fields"], "milestones")
+    state = tk.h.scheming_field_by_name(field["repeating_subfields"], "state")
+    return [{"value": c["value"], "text": tk.h.scheming_language_text(c["label"])} for c in state["choices"]]
+
+
+def transparency_milestone_state_label(value: str | None) -> str:
+    labels = {o["value"]: o["text"] for o in transparency_milestone_state_options()}
+    return labels.get(value or "not-started", value or "")

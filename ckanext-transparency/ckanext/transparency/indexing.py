@@ -63,3 +63,12 @@ def flush_queue() -> tuple[int, int]:
         model.Session.commit()
         done += 1
     return done, len(ids) - done
+
+
+def reindex_type(dataset_type: str) -> int:
+    """Reindexes every active package of a type whose figures follow the clock."""
+    ids = [pid for (pid,) in model.Session.query(model.Package.id)
+           .filter(model.Package.type == dataset_type, model.Package.state == "active")]
+    if ids:
+        search.rebuild(package_ids=ids, quiet=True)
+    return len(ids)

@@ -129,3 +129,23 @@ class Notice(tk.BaseModel):
     package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), primary_key=True)
     kind = Column(UnicodeText, primary_key=True)
     sent = Column(DateTime, nullable=False, default=_now)
+
+
+class MilestoneUpdate(tk.BaseModel):
+    """A dated progress update on a milestone of a commitment, by its lead institution."""
+    __tablename__ = "transparency_milestone_update"
+    id = Column(Integer, primary_key=True)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    milestone = Column(Integer, nullable=False)  # position in the commitment's milestones
+    milestone_title = Column(UnicodeText, nullable=False)
+    state = Column(UnicodeText, nullable=False)
+    date = Column(sa.Date, nullable=False)
+    comment = Column(UnicodeText)
+    evidence_url = Column(UnicodeText)
+    user_id = Column(UnicodeText, ForeignKey("user.id"))  # audit only, never shown
+    created = Column(DateTime, nullable=False, default=_now)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "milestone": self.milestone, "milestone_title": self.milestone_title,
+                "state": self.state, "date": self.date.isoformat(), "comment": self.comment,
+                "evidence_url": self.evidence_url, "created": self.created.isoformat()}

@@ -14,7 +14,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import has_request_context
 
-from . import indexing, phases, portal, workflow
+from . import indexing, phases, portal, progress, workflow
 
 # Fields that hold a JSON list in the package dict.
 LIST_FIELDS = ("policy_areas", "language", "related_commitments", "datasets_used", "support_actors")
@@ -29,8 +29,8 @@ def _facets() -> dict[str, list[tuple[str, str]]]:
                         ("publication_year", _("Years"))],
         "action-plan": [("organization", _("Coordinating institutions")), ("plan_status", _("Status"))],
         "commitment": [("organization", _("Lead institutions")), ("vocab_policy_areas", _("Policy areas")),
-                       ("commitment_status", _("Status")), ("action_plan", _("Action plans")),
-                       ("irm_completion", _("IRM completion"))],
+                       ("late", _("Late milestones")), ("commitment_status", _("Status")),
+                       ("action_plan", _("Action plans")), ("irm_completion", _("IRM completion"))],
         "ati-request": [("organization", _("Institutions")), ("ati_state", _("State")), ("overdue", _("Deadline")),
                         ("refusal_ground", _("Refusal grounds")),
                         ("delivery", _("Delivery")), ("urgent", _("Urgent"))],
@@ -64,6 +64,17 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if pkg_dict.get("type") == "consultation" and pkg_dict.get("opens_at") and pkg_dict.get("closes_at"):
         pkg_dict["phase"] = phases.phase(portal.now(), phases.parse(pkg_dict["opens_at"]),
                                          phases.parse(pkg_dict["closes_at"]), bool(pkg_dict.get("report_summary")))
+    if pkg_dict.get("type") == "commitment":
+        milestones = pkg_dict.get("milestones") or "[]"
+        figures = commitment_figures(json.loads(milestones) if isinstance(milestones, str) else milestones)
+        # Zero-padded: Solr's catch-all field is a string, and sorts and ranges must follow the numbers.
+        pkg_dict["progress"] = "{:03d}".format(figures["progress"]) if figures["progress"] is not None else None
+        pkg_dict["late_milestones"] = "{:03d}".format(figures["late_milestones"])
+        pkg_dict["late"] = "yes" if figures["late_milestones"] else "no"
+        # package_search answers from this copy: the figures go there too.
+        validated = json.loads(pkg_dict["validated_data_dict"])
+        validated.update(figures)
+        pkg_dict["validated_data_dict"] = json.dumps(validated)
     if pkg_dict.get("publication_date"):
         pkg_dict["publication_year"] = pkg_dict["publication_date"][:4]
     # Long free text stays searchable through extras_<field> (a text field copied
@@ -71,6 +82,20 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     # capped at 32 kB.
     for key in [k for k, v in pkg_dict.items() if k in _schema_fields() and isinstance(v, str) and len(v) > 256]:
         del pkg_dict[key]
+    return pkg_dict
+
+
+def commitment_figures(milestones: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures of a commitment, computed from its milestones, never typed by hand."""
+    return {"progress": progress.commitment_progress(milestones),
+            "late_milestones": progress.late_count(milestones, portal.today()),
+            "milestone_count": len(milestones)}
+
+
+def add_figures(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Puts a commitment's computed figures into its package dict (show and search)."""
+    if pkg_dict.get("type") == "commitment":
+        pkg_dict.update(commitment_figures(pkg_dict.get("milestones") or []))
     return pkg_dict
 
 
@@ -97,6 +122,8 @@ def _text(label: dict[str, str]) -> str:
 DERIVED_CHOICES = {
     "overdue": {"yes": {"fr": "En retard", "ar": "متأخر", "en": "Overdue"},
                 "no": {"fr": "Dans les délais", "ar": "داخل الأجل", "en": "On time"}},
+    "late": {"yes": {"fr": "Avec jalons en retard", "ar": "بمراحل متأخرة", "en": "With late milestones"},
+             "no": {"fr": "Sans retard", "ar": "دون تأخر", "en": "Not late"}},
     "phase": {phases.ANNOUNCED: {"fr": "Annoncée", "ar": "معلن عنها", "en": "Announced"},
               phases.OPEN: {"fr": "Ouverte aux contributions", "ar": "مفتوحة للمساهمات", "en": "Open for contributions"},
               phases.UNDER_REVIEW: {"fr": "En cours d'analyse", "ar": "قيد الدراسة", "en": "Under review"},

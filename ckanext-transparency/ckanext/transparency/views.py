@@ -201,3 +201,18 @@ def attachment(id: str, contribution_id: int) -> Any:
         tk.abort(404, tk._("No attachment here"))
     return send_from_directory(consultations.attachment_dir(contribution_id), item["attachment"],
                                as_attachment=True)
+
+
+commitment = Blueprint("commitment_views", __name__, url_prefix="/commitment")
+
+
+@commitment.route("/<id>/update", methods=["POST"])
+def update(id: str) -> Any:
+    _require_login()
+    form = tk.request.form
+    data = {"id": id, "milestone": form.get("milestone", ""), "state": form.get("state", ""),
+            "date": form.get("date", ""), "comment": form.get("comment", ""),
+            "evidence_url": form.get("evidence_url", "")}
+    _post("transparency_milestone_update_record", {k: v for k, v in data.items() if v},
+          tk._("Progress recorded: the commitment's figures are updated."))
+    return tk.redirect_to("commitment.read", id=id)

@@ -18,6 +18,7 @@ __all__ = [
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
     "transparency_ati_request_audit",
+    "transparency_milestone_update_record",
     "transparency_contribution_create",
     "transparency_contribution_moderate",
     "transparency_contribution_answer",
@@ -97,7 +98,12 @@ def _organizing_officer(context: Context, data_dict: DataDict) -> AuthResult:
     user = model.User.get(context.get("user") or "")
     if portal.is_officer(user, data_dict["owner_org"]):
         return {"success": True}
-    return {"success": False, "msg": tk._("Only the officers of the organizing institution may do this")}
+    return {"success": False, "msg": tk._("Only the officers of the institution in charge may do this")}
+
+
+def transparency_milestone_update_record(context: Context, data_dict: DataDict) -> AuthResult:
+    """Officers of the commitment's lead institution and sysadmins."""
+    return _organizing_officer(context, data_dict)
 
 
 def transparency_contribution_moderate(context: Context, data_dict: DataDict) -> AuthResult:

@@ -104,3 +104,18 @@ def report_publish(not_empty: Validator, ignore_missing: Validator, unicode_safe
             "summary": [not_empty, unicode_safe, strip_value, transparency_no_null, transparency_max_length(20000)],
             "upload": [ignore_missing, transparency_document],
             "url": [ignore_missing, unicode_safe, url_validator]}
+
+
+@tk.validator_args
+def milestone_update(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                     strip_value: Validator, one_of: Validator, int_validator: Validator, isodate: Validator,
+                     url_validator: Validator, transparency_max_length: Validator,
+                     transparency_no_null: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe, transparency_no_null],
+            "milestone": [not_empty, int_validator],
+            "state": [not_empty, unicode_safe, one_of(["not-started", "in-progress", "completed", "delayed",
+                                                       "cancelled"])],
+            "date": [ignore_missing, isodate],
+            "comment": [ignore_missing, unicode_safe, strip_value, transparency_no_null,
+                        transparency_max_length(5000)],
+            "evidence_url": [ignore_missing, unicode_safe, url_validator]}

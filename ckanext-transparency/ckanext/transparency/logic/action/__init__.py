@@ -1,6 +1,8 @@
 """Actions of the transparency portal (``/api/3/action/transparency_*``)."""
 from .ati import *  # noqa: F401,F403
 from .ati import __all__ as _ati
+from .commitment import *  # noqa: F401,F403
+from .commitment import __all__ as _commitment
 from .consultation import *  # noqa: F401,F403
 from .consultation import __all__ as _consultation
 from .search import *  # noqa: F401,F403
@@ -8,4 +10,4 @@ from .search import __all__ as _search
 from .stats import *  # noqa: F401,F403
 from .stats import __all__ as _stats
 
-__all__ = _search + _stats + _ati + _consultation
+__all__ = _search + _stats + _ati + _consultation + _commitment

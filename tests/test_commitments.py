@@ -1,0 +1,108 @@
+"""OGP commitments: computed progress, lateness, progress updates, who may do what, pages."""
+from __future__ import annotations
+
+import datetime
+import html
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from conftest import create
+
+MILESTONES = [
+    {"title": "Séminaire de lancement", "start": "2018-09", "end": "2018-09", "state": "completed", "weight": 1},
+    {"title": "Développement du portail", "start": "2018-11", "end": "2018-12", "state": "in-progress", "weight": 2},
+    {"title": "Formations", "start": "2019-02", "end": "2099-03", "state": "not-started", "weight": 1},
+]
+
+
+@pytest.fixture
+def plan(people):
+    create(people["sysadmin"], "action-plan", "plan-2018", "mrafp", title="Plan 2018-2020")
+    a = create(people["sysadmin"], "commitment", "mo0006", "mrafp", ogp_id="MO0006", action_plan="plan-2018",
+               milestones=MILESTONES, policy_areas=["open-data"])
+    b = create(people["sysadmin"], "commitment", "mo0011", "mef", ogp_id="MO0011", action_plan="plan-2018",
+               milestones=[{"title": "Budget citoyen", "end": "2019-06", "state": "completed"}],
+               policy_areas=["fiscal-transparency"])
+    return a, b
+
+
+def test_progress_and_late_milestones_are_fields_computed_from_milestones(plan):
+    shown = helpers.call_action("package_show", id="mo0006")
+    assert shown["progress"] == 50  # (1 + 0.5 × 2 + 0) / 4
+    assert shown["late_milestones"] == 1  # the development ended in 2018-12, still in progress
+    assert shown["milestone_count"] == 3
+
+
+def test_search_sorts_by_progress_and_filters_lateness_and_policy_area(plan):
+    ordered = helpers.call_action("package_search", fq="type:commitment", sort="progress desc")
+    assert [r["name"] for r in ordered["results"]] == ["mo0011", "mo0006"]
+    assert [r["progress"] for r in ordered["results"]] == [100, 50]
+    late = helpers.call_action("package_search", fq="type:commitment +late:yes")
+    assert [r["name"] for r in late["results"]] == ["mo0006"]
+    area = helpers.call_action("package_search", fq="type:commitment +vocab_policy_areas:fiscal-transparency")
+    assert [r["name"] for r in area["results"]] == ["mo0011"]
+    half_or_more = helpers.call_action("package_search", fq="type:commitment +progress:[050 TO 100]")
+    assert half_or_more["count"] == 2
+
+
+def test_an_update_changes_the_milestone_and_the_figures_and_is_in_the_history(plan, people):
+    updated = helpers.call_action("transparency_milestone_update_record", {"user": "officer", "ignore_auth": False},
+                                  id="mo0006", milestone=1, state="completed", comment="Portail en ligne.",
+                                  evidence_url="https://example.org/portail")
+    assert updated["milestones"][1]["state"] == "completed"
+    assert updated["progress"] == 75 and updated["late_milestones"] == 0
+    assert helpers.call_action("package_search", fq="type:commitment +name:mo0006")["results"][0]["progress"] == 75
+    history = helpers.call_action("transparency_milestone_update_list", id="mo0006")
+    assert [(u["milestone_title"], u["state"], u["comment"]) for u in history] == [
+        ("Développement du portail", "completed", "Portail en ligne.")]
+    assert "user_id" not in history[0]
+
+
+@pytest.mark.parametrize("field,value", [("milestone", 7), ("state", "done"), ("evidence_url", "not a url"),
+                                         ("date", (datetime.date.today() + datetime.timedelta(days=3)).isoformat())])
+def test_bad_updates_name_the_field(plan, people, field, value):
+    data = {"id": "mo0006", "milestone": 0, "state": "completed", field: value}
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("transparency_milestone_update_record", {"user": "officer"}, **data)
+    assert field in err.value.error_dict
+
+
+AUTH = {  # person: (create commitment, record update, edit milestone)
+    "anonymous": (False, False, False),
+    "citizen": (False, False, False),
+    "officer": (True, True, True),  # officer of the lead institution (mrafp)
+    "other_officer": (False, False, False),
+    "sysadmin": (True, True, True),
+}
+
+
+@pytest.mark.parametrize("person", sorted(AUTH))
+def test_authorization_table(app, plan, people, person):
+    token = people[person]["token"]
+    headers = {"Authorization": token} if token else {}
+
+    def call(action, **data):
+        return app.post(f"/api/3/action/{action}", json=data, headers=headers, expect_errors=True).status_code == 200
+
+    created = call("package_create", type="commitment", name="mo0099", title="Nouveau", ogp_id="MO0099",
+                   owner_org="mrafp", commitment_status="active")
+    updated = call("transparency_milestone_update_record", id="mo0006", milestone=0, state="completed")
+    edited = call("package_patch", id="mo0006", milestones=[dict(MILESTONES[0], title="Séminaire (modifié)")])
+    assert (created, updated, edited) == AUTH[person]
+
+
+def test_pages_show_the_plan_the_timeline_and_the_form(app, plan, people):
+    page = html.unescape(app.get(tk.url_for("action-plan.read", id="plan-2018")).body)
+    assert "2 engagements" in page and "MO0006" in page and "MO0011" in page
+    assert 'aria-valuenow="75"' in page  # overall: mean of 50 and 100
+    commitment = html.unescape(app.get(tk.url_for("commitment.read", id="mo0006"),
+                                       headers={"Authorization": people["officer"]["token"]}).body)
+    assert "Séminaire de lancement" in commitment and "en retard" in commitment
+    assert 'name="milestone"' in commitment and 'name="_csrf_token"' in commitment
+    public = app.get(tk.url_for("commitment.read", id="mo0006")).body
+    assert 'name="milestone"' not in public
+    arabic = app.get("/ar" + tk.url_for("commitment.read", id="mo0006")).body
+    assert 'dir="rtl"' in arabic and "transparency-timeline" in arabic
