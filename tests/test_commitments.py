@@ -106,3 +106,30 @@ def test_pages_show_the_plan_the_timeline_and_the_form(app, plan, people):
     assert 'name="milestone"' not in public
     arabic = app.get("/ar" + tk.url_for("commitment.read", id="mo0006")).body
     assert 'dir="rtl"' in arabic and "transparency-timeline" in arabic
+
+
+def test_import_keeps_good_rows_reports_bad_ones_and_export_gives_them_back(app, cli, people, tmp_path):
+    from ckan.cli.cli import ckan as ckan_command
+    from ckanext.transparency import demo
+    create(people["sysadmin"], "action-plan", "plan-2018", "mrafp", title="Plan 2018-2020", cycle=2018)
+    source = open(f"{demo.DATA}/ogp_morocco_2018_2020_commitments.csv", encoding="utf-8").read()
+    bad = "MO12,Identifiant mal formé,Plan,2018,Open Data\nMO0099,Domaine inconnu,Plan,2018,Astrologie\n"
+    (tmp_path / "plan.csv").write_text(source + bad, encoding="utf-8")
+    result = cli.invoke(ckan_command, ["transparency", "import-plan", str(tmp_path / "plan.csv"),
+                                       "--plan", "plan-2018", "--org", "mrafp"])
+    assert "24 created, 0 updated, 2 rejected" in result.output, result.output
+    assert "row 25 (MO12): ogp_id" in result.output
+    assert "row 26 (MO0099): Unknown policy area: Astrologie" in result.output
+    again = cli.invoke(ckan_command, ["transparency", "import-plan", str(tmp_path / "plan.csv"),
+                                      "--plan", "plan-2018", "--org", "mrafp"])
+    assert "0 created, 24 updated, 2 rejected" in again.output
+
+    exported = app.get("/action-plan/plan-2018/export.json").json
+    assert len(exported) == 24 and exported[5]["ogp_id"] == "MO0006"
+    assert exported[5]["policy_area"] == "capacity-building"
+    csv_text = app.get("/action-plan/plan-2018/export.csv").data.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("ogp_id,title,action_plan,cycle,policy_area")
+    assert len(csv_text.splitlines()) == 25
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action("transparency_action_plan_import", {"user": "citizen", "ignore_auth": False},
+                            id="plan-2018", owner_org="mrafp", rows=[{"ogp_id": "MO0098", "title": "x"}])

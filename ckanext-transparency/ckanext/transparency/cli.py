@@ -1,7 +1,11 @@
 """``ckan transparency ...`` commands."""
 from __future__ import annotations
 
+import csv
+
 import click
+
+import ckan.plugins.toolkit as tk
 
 from . import ati, backup, consultations, demo, indexing, mail
 
@@ -72,3 +76,27 @@ def restore_command(folder: str, yes: bool) -> None:
         for step in backup.restore(folder):
             bar.update(1, step)
     click.secho(f"Restored from {folder}", fg="green")
+
+
+@transparency.command("import-plan")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@click.option("--plan", required=True, help="Name of the action plan record.")
+@click.option("--org", required=True, help="Lead institution of new commitments.")
+@click.option("--user", default=None, help="Import as this user (default: the site user).")
+def import_plan(csv_file, plan: str, org: str, user: str | None) -> None:
+    """Creates or updates the commitments of PLAN from a CSV with the OGP's columns
+    (ogp_id, title, action_plan, cycle, policy_area). Good rows are saved; rejected
+    rows are listed with the reason."""
+    rows = list(csv.DictReader(csv_file))
+    context = {"user": user or tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+    totals: dict = {"created": 0, "updated": 0, "rejected": []}
+    with click.progressbar(range(0, len(rows), 10), label=f"Importing {len(rows)} rows") as bar:
+        for start in bar:
+            report = tk.get_action("transparency_action_plan_import")(dict(context), {
+                "id": plan, "owner_org": org, "rows": rows[start:start + 10]})
+            totals["created"] += report["created"]
+            totals["updated"] += report["updated"]
+            totals["rejected"] += [dict(r, row=r["row"] + start) for r in report["rejected"]]
+    click.echo(f"{totals['created']} created, {totals['updated']} updated, {len(totals['rejected'])} rejected")
+    for rejected in totals["rejected"]:
+        click.secho(f"  row {rejected['row']} ({rejected['ogp_id']}): {rejected['reason']}", fg="red")

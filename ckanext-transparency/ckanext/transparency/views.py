@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from flask import Blueprint, make_response, send_from_directory
@@ -216,3 +217,28 @@ def update(id: str) -> Any:
     _post("transparency_milestone_update_record", {k: v for k, v in data.items() if v},
           tk._("Progress recorded: the commitment's figures are updated."))
     return tk.redirect_to("commitment.read", id=id)
+
+
+plan = Blueprint("action_plan_views", __name__, url_prefix="/action-plan")
+
+
+@plan.route("/<id>/export.<fmt>")
+def plan_export(id: str, fmt: str) -> Any:
+    try:
+        rows = tk.get_action("transparency_action_plan_export")(_context(), {"id": id})
+    except tk.ObjectNotFound as error:
+        tk.abort(404, str(error))
+    if fmt == "json":
+        response = make_response(json.dumps(rows, ensure_ascii=False, indent=1))
+        response.headers["Content-Type"] = "application/json; charset=utf-8"
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, list(rows[0]) if rows else ["ogp_id"])
+        writer.writeheader()
+        writer.writerows(rows)
+        response = make_response("\ufeff" + out.getvalue())
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    else:
+        tk.abort(404)
+    response.headers["Content-Disposition"] = f'attachment; filename="{id}.{fmt}"'
+    return response

@@ -119,3 +119,11 @@ def milestone_update(not_empty: Validator, ignore_missing: Validator, unicode_sa
             "comment": [ignore_missing, unicode_safe, strip_value, transparency_no_null,
                         transparency_max_length(5000)],
             "evidence_url": [ignore_missing, unicode_safe, url_validator]}
+
+
+@tk.validator_args
+def plan_import(not_empty: Validator, unicode_safe: Validator, transparency_no_null: Validator,
+                transparency_organization: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe, transparency_no_null],
+            "owner_org": [not_empty, unicode_safe, transparency_organization],
+            "rows": []}

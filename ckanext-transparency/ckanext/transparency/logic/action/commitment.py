@@ -12,7 +12,11 @@ from ...model import MilestoneUpdate
 from .. import schema as schemas
 from .common import site_context, validate
 
-__all__ = ["transparency_milestone_update_record", "transparency_milestone_update_list"]
+__all__ = ["transparency_milestone_update_record", "transparency_milestone_update_list",
+           "transparency_action_plan_import", "transparency_action_plan_export"]
+
+# The OGP's column names (../shared/data/ogp_morocco_2018_2020_commitments.csv) and our fields.
+OGP_COLUMNS = ["ogp_id", "title", "action_plan", "cycle", "policy_area"]
 
 
 def _commitment(context: Context, package_id: str) -> dict[str, Any]:
@@ -75,3 +79,88 @@ def transparency_milestone_update_list(context: Context, data_dict: DataDict) ->
     rows = (model.Session.query(MilestoneUpdate).filter(MilestoneUpdate.package_id == pkg["id"])
             .order_by(MilestoneUpdate.date.desc(), MilestoneUpdate.id.desc()))
     return [row.as_dict() for row in rows]
+
+
+def _policy_area_value(label: str) -> str | None:
+    """Our value of an OGP policy-area label (``Open Data`` -> ``open-data``)."""
+    schema = tk.h.scheming_get_dataset_schema("commitment")
+    field = tk.h.scheming_field_by_name(schema["dataset_fields"], "policy_areas")
+    for choice in field["choices"]:
+        if label.strip().lower() in (choice["value"], choice["label"].get("en", "").lower()):
+            return choice["value"]
+    return None
+
+
+def transparency_action_plan_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Creates or updates the commitments of an action plan from rows with the OGP's
+    columns (ogp_id, title, action_plan, cycle, policy_area). Each row stands alone:
+    good rows are saved, bad rows are reported with the reason (row numbers from 1,
+    after the header).
+
+    :param id: the action plan's id or name
+    :type id: string
+    :param owner_org: the lead institution of new commitments
+    :type owner_org: string
+    :param rows: the rows, as objects keyed by column name
+    :type rows: list of dictionaries
+    :returns: ``{"created": n, "updated": n, "rejected": [{"row", "ogp_id", "reason"}]}``
+    :rtype: dictionary
+    """
+    data = validate(data_dict, schemas.plan_import(), context)
+    plan = tk.get_action("package_show")({"user": context.get("user")}, {"id": data["id"]})
+    if plan.get("type") != "action-plan":
+        raise tk.ObjectNotFound(tk._("No action plan has this id"))
+    rows = data_dict.get("rows")
+    if not isinstance(rows, list):
+        raise tk.ValidationError({"rows": [tk._("Send the rows as a list of objects")]})
+    report: dict[str, Any] = {"created": 0, "updated": 0, "rejected": []}
+    user_context = {"user": context.get("user")}
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            report["rejected"].append({"row": number, "ogp_id": None, "reason": tk._("Not a row of columns")})
+            continue
+        ogp_id = str(row.get("ogp_id") or "").strip()
+        area = str(row.get("policy_area") or "").strip()
+        package = {"type": "commitment", "name": ogp_id.lower(), "ogp_id": ogp_id,
+                   "title": str(row.get("title") or "").strip(), "action_plan": plan["name"],
+                   "owner_org": data["owner_org"], "commitment_status": "active",
+                   "policy_areas": [v for v in [_policy_area_value(area)] if v] if area else []}
+        if area and not package["policy_areas"]:
+            report["rejected"].append({"row": number, "ogp_id": ogp_id,
+                                       "reason": tk._("Unknown policy area: {area}").format(area=area)})
+            continue
+        existing = model.Package.get(package["name"]) if ogp_id else None
+        try:
+            if existing is not None and existing.type == "commitment":
+                tk.get_action("package_patch")(dict(user_context), dict(
+                    package, id=existing.id, owner_org=existing.owner_org))
+                report["updated"] += 1
+            else:
+                tk.get_action("package_create")(dict(user_context), package)
+                report["created"] += 1
+        except tk.ValidationError as error:
+            model.Session.rollback()
+            reason = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in error.error_dict.items())
+            report["rejected"].append({"row": number, "ogp_id": ogp_id, "reason": reason})
+    return report
+
+
+@tk.side_effect_free
+def transparency_action_plan_export(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The commitments of an action plan with the OGP's column names, plus their progress.
+
+    :param id: the action plan's id or name
+    :type id: string
+    :rtype: list of dictionaries
+    """
+    data = validate(data_dict, schemas.ati_request_id(), context)
+    plan = tk.get_action("package_show")({"user": context.get("user")}, {"id": data["id"]})
+    if plan.get("type") != "action-plan":
+        raise tk.ObjectNotFound(tk._("No action plan has this id"))
+    found = tk.get_action("package_search")({"user": context.get("user")}, {
+        "fq": '+dataset_type:commitment +action_plan:"{}"'.format(plan["name"]), "rows": 1000, "sort": "name asc"})
+    return [{"ogp_id": c["ogp_id"], "title": c["title"], "action_plan": plan["title"], "cycle": plan.get("cycle"),
+             "policy_area": ";".join(c.get("policy_areas") or []), "lead_institution": c["organization"]["title"],
+             "start_date": c.get("start_date"), "end_date": c.get("end_date"), "status": c.get("commitment_status"),
+             "progress": c.get("progress"), "late_milestones": c.get("late_milestones")}
+            for c in found["results"]]
