@@ -15,7 +15,7 @@ from ckan.types import Context, DataDict
 from ... import ati, mail, portal, privacy, workflow
 from ...model import AtiEvent, AtiRequester, next_tracking_number
 from .. import schema as schemas
-from .common import site_context, validate
+from .common import show, site_context, validate
 
 __all__ = [
     "transparency_ati_request_submit",
@@ -124,10 +124,7 @@ def _address_hash(context: Context) -> str | None:
 
 def _request(context: Context, package_id: str) -> dict[str, Any]:
     """The public record of an ATI request that the user may see."""
-    pkg = tk.get_action("package_show")({"user": context.get("user")}, {"id": package_id})
-    if pkg.get("type") != "ati-request":
-        raise tk.ObjectNotFound(tk._("No request for information has this id"))
-    return pkg
+    return show(context, package_id, "ati-request", tk._("No request for information has this id"))
 
 
 def transparency_ati_request_transition(context: Context, data_dict: DataDict) -> dict[str, Any]:

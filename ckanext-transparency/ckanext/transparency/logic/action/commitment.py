@@ -10,7 +10,7 @@ from ckan.types import Context, DataDict
 from ... import portal
 from ...model import MilestoneUpdate
 from .. import schema as schemas
-from .common import site_context, validate
+from .common import show, site_context, validate
 
 __all__ = ["transparency_milestone_update_record", "transparency_milestone_update_list",
            "transparency_action_plan_import", "transparency_action_plan_export"]
@@ -20,10 +20,7 @@ OGP_COLUMNS = ["ogp_id", "title", "action_plan", "cycle", "policy_area"]
 
 
 def _commitment(context: Context, package_id: str) -> dict[str, Any]:
-    pkg = tk.get_action("package_show")({"user": context.get("user")}, {"id": package_id})
-    if pkg.get("type") != "commitment":
-        raise tk.ObjectNotFound(tk._("No commitment has this id"))
-    return pkg
+    return show(context, package_id, "commitment", tk._("No commitment has this id"))
 
 
 def transparency_milestone_update_record(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -107,9 +104,7 @@ def transparency_action_plan_import(context: Context, data_dict: DataDict) -> di
     :rtype: dictionary
     """
     data = validate(data_dict, schemas.plan_import(), context)
-    plan = tk.get_action("package_show")({"user": context.get("user")}, {"id": data["id"]})
-    if plan.get("type") != "action-plan":
-        raise tk.ObjectNotFound(tk._("No action plan has this id"))
+    plan = show(context, data["id"], "action-plan", tk._("No action plan has this id"))
     rows = data_dict.get("rows")
     if not isinstance(rows, list):
         raise tk.ValidationError({"rows": [tk._("Send the rows as a list of objects")]})
@@ -154,9 +149,7 @@ def transparency_action_plan_export(context: Context, data_dict: DataDict) -> li
     :rtype: list of dictionaries
     """
     data = validate(data_dict, schemas.ati_request_id(), context)
-    plan = tk.get_action("package_show")({"user": context.get("user")}, {"id": data["id"]})
-    if plan.get("type") != "action-plan":
-        raise tk.ObjectNotFound(tk._("No action plan has this id"))
+    plan = show(context, data["id"], "action-plan", tk._("No action plan has this id"))
     found = tk.get_action("package_search")({"user": context.get("user")}, {
         "fq": '+dataset_type:commitment +action_plan:"{}"'.format(plan["name"]), "rows": 1000, "sort": "name asc"})
     return [{"ogp_id": c["ogp_id"], "title": c["title"], "action_plan": plan["title"], "cycle": plan.get("cycle"),

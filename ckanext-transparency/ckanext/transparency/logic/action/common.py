@@ -20,3 +20,12 @@ def site_context() -> Context:
     and no personal account appears in the package or its activity."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"user": site_user["name"], "ignore_auth": True}
+
+
+def show(context: Context, package_id: str, dataset_type: str, not_found: str) -> dict[str, Any]:
+    """The package ``package_id`` as the user may see it, if it is of ``dataset_type``;
+    ObjectNotFound with the message ``not_found`` otherwise."""
+    pkg = tk.get_action("package_show")({"user": context.get("user")}, {"id": package_id})
+    if pkg.get("type") != dataset_type:
+        raise tk.ObjectNotFound(not_found)
+    return pkg

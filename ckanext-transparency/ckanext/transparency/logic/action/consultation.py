@@ -13,7 +13,7 @@ from ckan.types import Context, DataDict
 from ... import consultations, mail, phases
 from ...model import Contribution
 from .. import schema as schemas
-from .common import site_context, validate
+from .common import show, site_context, validate
 
 __all__ = [
     "transparency_contribution_create",
@@ -27,10 +27,7 @@ __all__ = [
 
 
 def _consultation(context: Context, package_id: str) -> dict[str, Any]:
-    pkg = tk.get_action("package_show")({"user": context.get("user")}, {"id": package_id})
-    if pkg.get("type") != "consultation":
-        raise tk.ObjectNotFound(tk._("No consultation has this id"))
-    return pkg
+    return show(context, package_id, "consultation", tk._("No consultation has this id"))
 
 
 def transparency_contribution_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
