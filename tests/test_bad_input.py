@@ -32,6 +32,7 @@ ACTIONS = {
     "transparency_consultation_summary": ["id"],
     "transparency_contribution_export": ["id"],
     "transparency_catalog_statistics": [],
+    "transparency_ati_statistics": ["institution", "year"],
 }
 
 ODD_TEXT = st.text(alphabet=st.sampled_from(

@@ -33,11 +33,15 @@ def _require_login() -> None:
 
 @transparency.route("/statistics")
 def statistics() -> Any:
+    filters = {key: tk.request.args[key] for key in ("institution", "year") if tk.request.args.get(key)}
     try:
         stats = tk.get_action("transparency_catalog_statistics")(_context(), {})
+        ati_stats = tk.get_action("transparency_ati_statistics")(_context(), filters)
     except SearchError:
         return tk.render("transparency/search_unavailable.html"), 503
-    return tk.render("transparency/statistics.html", {"stats": stats})
+    except tk.ValidationError as error:
+        tk.abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in error.error_dict.items()))
+    return tk.render("transparency/statistics.html", {"stats": stats, "ati": ati_stats, "filters": filters})
 
 
 @ati.route("/submit", methods=["GET", "POST"])

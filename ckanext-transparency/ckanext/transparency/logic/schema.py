@@ -127,3 +127,10 @@ def plan_import(not_empty: Validator, unicode_safe: Validator, transparency_no_n
     return {"id": [not_empty, unicode_safe, transparency_no_null],
             "owner_org": [not_empty, unicode_safe, transparency_organization],
             "rows": []}
+
+
+@tk.validator_args
+def ati_statistics(ignore_missing: Validator, unicode_safe: Validator, int_validator: Validator,
+                   transparency_organization: Validator) -> Schema:
+    return {"institution": [ignore_missing, unicode_safe, transparency_organization],
+            "year": [ignore_missing, int_validator]}

@@ -86,7 +86,7 @@ def transparency_no_null(value: Any, context: Context) -> Any:
 
 def transparency_organization(value: Any, context: Context) -> Any:
     """The name or id of an active institution (organization); returns its id."""
-    group = model.Group.get(value)
+    group = model.Group.get(value) if isinstance(value, str) and "\x00" not in value else None
     if group is None or not group.is_organization or group.state != "active":
         raise tk.Invalid(tk._("No institution is named {name}").format(name=value))
     return group.id
