@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
 import ckan.plugins.toolkit as tk
 from ckan import model
 
@@ -119,25 +122,26 @@ def daily() -> dict[str, int]:
     """What time changes (``ckan transparency refresh``, run hourly by cron): refreshes
     the overdue flag in the search index of open requests whose deadline has passed
     or is near, and reminds officers, once, of requests due in a few working days."""
-    from ckan.lib.search import rebuild
+    from ckan.lib.search import commit, rebuild
 
-    today_ = today()
-    soon = calendar().add_working_days(today_, tk.config.get("ckanext.transparency.ati.due_soon_days"))
-    rows = (model.Session.query(model.Package.id, model.PackageExtra.value)
-            .join(model.PackageExtra, model.PackageExtra.package_id == model.Package.id)
+    soon = calendar().add_working_days(today(), tk.config.get("ckanext.transparency.ati.due_soon_days"))
+    due, state = aliased(model.PackageExtra), aliased(model.PackageExtra)
+    rows = (model.Session.query(model.Package.id, due.value)
+            .join(due, sa.and_(due.package_id == model.Package.id, due.key == "due_date"))
+            .join(state, sa.and_(state.package_id == model.Package.id, state.key == "ati_state"))
             .filter(model.Package.type == "ati-request", model.Package.state == "active",
-                    model.PackageExtra.key == "due_date", model.PackageExtra.value <= soon.isoformat()))
-    reindexed = reminded = 0
-    for package_id, due in rows:
-        pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
-        if pkg["ati_state"] not in workflow.OPEN:
-            continue
-        rebuild(package_id)
-        reindexed += 1
-        if due == soon.isoformat() and model.Session.get(Notice, (package_id, "due-soon-" + due)) is None:
-            model.Session.add(Notice(package_id=package_id, kind="due-soon-" + due))
+                    state.value.in_(sorted(workflow.OPEN)), due.value <= soon.isoformat())).all()
+    if rows:
+        rebuild(package_ids=[package_id for package_id, _ in rows], quiet=True)
+        commit()  # rebuild(package_ids=...) leaves the Solr commit to the caller
+    reminded = 0
+    for package_id, due_date in rows:  # only the requests due on that day get a reminder
+        kind = "due-soon-" + due_date
+        if due_date == soon.isoformat() and model.Session.get(Notice, (package_id, kind)) is None:
+            model.Session.add(Notice(package_id=package_id, kind=kind))
+            pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
             mail_officers(pkg, "Échéance proche / أجل قريب",
-                          "Cette demande doit recevoir une réponse au plus tard le {} :".format(due))
+                          "Cette demande doit recevoir une réponse au plus tard le {} :".format(due_date))
             reminded += 1
     model.repo.commit()
-    return {"reindexed": reindexed, "reminded": reminded}
+    return {"reindexed": len(rows), "reminded": reminded}

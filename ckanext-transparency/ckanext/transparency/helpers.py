@@ -5,7 +5,6 @@ import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.lib.search import SearchError
 
 from . import ati, consultations, phases, portal, progress, search, workflow
@@ -115,13 +114,12 @@ def transparency_ati_status(pkg: dict[str, Any]) -> dict[str, Any]:
 
 def transparency_ati_history(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     return tk.get_action("transparency_ati_request_history")(
-        {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}, {"id": pkg["id"]})
+        portal.user_context(), {"id": pkg["id"]})
 
 
 def transparency_ati_transitions(pkg: dict[str, Any]) -> list[workflow.Transition]:
     """The transitions the signed-in user may try on the request in its current state."""
-    user = model.User.get(tk.current_user.name) if tk.current_user.is_authenticated else None
-    roles = ati.roles(user, pkg)
+    roles = ati.roles(portal.current_user(), pkg)
     return [t for t in workflow.TRANSITIONS.values() if t.actor in roles and pkg["ati_state"] in t.sources]
 
 
@@ -157,7 +155,7 @@ def transparency_actor_label(role: str) -> str:
 def transparency_consultation(pkg: dict[str, Any]) -> dict[str, Any]:
     """What the consultation page shows: phase, counts, the contributions the user
     may see, and what the user may do."""
-    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    context = portal.user_context()
     summary = tk.get_action("transparency_consultation_summary")(dict(context), {"id": pkg["id"]})
     try:
         tk.check_access("transparency_contribution_moderate", dict(context), {"owner_org": pkg["owner_org"]})
@@ -197,7 +195,7 @@ def transparency_commitment(pkg: dict[str, Any]) -> dict[str, Any]:
     milestones = [dict(m, index=i, late=progress.is_late(m, today)) for i, m in enumerate(pkg.get("milestones") or [])]
     try:
         tk.check_access("transparency_milestone_update_record",
-                        {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+                        portal.user_context(),
                         {"owner_org": pkg["owner_org"]})
         may_update = True
     except tk.NotAuthorized:

@@ -71,4 +71,5 @@ def reindex_type(dataset_type: str) -> int:
            .filter(model.Package.type == dataset_type, model.Package.state == "active")]
     if ids:
         search.rebuild(package_ids=ids, quiet=True)
+        search.commit()  # rebuild(package_ids=...) leaves the Solr commit to the caller
     return len(ids)

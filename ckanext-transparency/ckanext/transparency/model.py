@@ -109,17 +109,14 @@ class Contribution(tk.BaseModel):
     moderated = Column(DateTime)
     answered = Column(DateTime)
 
-    def as_dict(self, private: bool = False) -> dict[str, object]:
-        data: dict[str, object] = {
+    def as_dict(self) -> dict[str, object]:
+        """What may be public, once published: the name only where the contributor agreed."""
+        return {
             "id": self.id, "package_id": self.package_id, "text": self.text, "section": self.section,
             "attachment": self.attachment, "name": self.public_name if self.show_name else None,
             "state": self.state, "reject_reason": self.reject_reason, "answer_kind": self.answer_kind,
             "answer_text": self.answer_text, "created": self.created.isoformat(),
             "answered": self.answered.isoformat() if self.answered else None}
-        if private:
-            user = model.Session.get(model.User, self.user_id)
-            data.update(user_name=user.name, contact_name=user.fullname, contact_email=user.email)
-        return data
 
 
 class Notice(tk.BaseModel):

@@ -23,4 +23,10 @@ def is_officer(user: model.User | None, org_id: str) -> bool:
 
 
 def current_user() -> model.User | None:
+    """The signed-in user of the web request, or None."""
     return model.User.get(tk.current_user.name) if tk.current_user.is_authenticated else None
+
+
+def user_context() -> dict[str, str]:
+    """An action context acting as the signed-in user of the web request (or anonymous)."""
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}

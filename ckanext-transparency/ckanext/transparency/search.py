@@ -8,6 +8,7 @@ every value is a facet entry of its own.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from typing import Any
 
@@ -131,6 +132,7 @@ DERIVED_CHOICES = {
 }
 
 
+@functools.lru_cache(maxsize=1)  # schemas are read once, when the plugins load
 def _choice_labels() -> dict[str, dict[str, Any]]:
     """{field name: {value: multilingual label}} over the choice fields of every schema."""
     labels: dict[str, dict[str, Any]] = {k: dict(v) for k, v in DERIVED_CHOICES.items()}
@@ -141,10 +143,11 @@ def _choice_labels() -> dict[str, dict[str, Any]]:
     return labels
 
 
-def _schema_fields() -> set[str]:
+@functools.lru_cache(maxsize=1)
+def _schema_fields() -> frozenset[str]:
     """Names of the fields our schemas add beside CKAN's core package fields."""
     core = {"title", "name", "notes", "owner_org", "tag_string", "license_id", "url"}
     names = set()
     for schema in tk.h.scheming_dataset_schemas().values():
         names.update(f["field_name"] for f in schema["dataset_fields"])
-    return names - core
+    return frozenset(names - core)

@@ -12,7 +12,7 @@ from flask import Blueprint, make_response, send_from_directory
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
 
-from . import consultations
+from . import consultations, portal
 
 transparency = Blueprint("transparency", __name__)
 ati = Blueprint("ati", __name__, url_prefix="/ati-request")
@@ -20,10 +20,6 @@ ati = Blueprint("ati", __name__, url_prefix="/ati-request")
 SUBMIT_FIELDS = ("owner_org", "title", "notes", "document_type", "period_covered", "delivery", "urgent",
                  "urgent_reason", "full_name", "id_number", "address", "email", "phone")
 TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "target_org", "document_name", "document_url")
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
 def _require_login() -> None:
@@ -35,8 +31,8 @@ def _require_login() -> None:
 def statistics() -> Any:
     filters = {key: tk.request.args[key] for key in ("institution", "year") if tk.request.args.get(key)}
     try:
-        stats = tk.get_action("transparency_catalog_statistics")(_context(), {})
-        ati_stats = tk.get_action("transparency_ati_statistics")(_context(), filters)
+        stats = tk.get_action("transparency_catalog_statistics")(portal.user_context(), {})
+        ati_stats = tk.get_action("transparency_ati_statistics")(portal.user_context(), filters)
     except SearchError:
         return tk.render("transparency/search_unavailable.html"), 503
     except tk.ValidationError as error:
@@ -55,7 +51,7 @@ def submit() -> Any:
         data = {key: form.get(key, "") for key in SUBMIT_FIELDS}
         data["urgent"] = form.get("urgent") == "on"
         try:
-            pkg = tk.get_action("transparency_ati_request_submit")(_context(), data)
+            pkg = tk.get_action("transparency_ati_request_submit")(portal.user_context(), data)
         except tk.ValidationError as error:
             errors = error.error_dict
         else:
@@ -67,8 +63,8 @@ def submit() -> Any:
 def receipt(id: str) -> str:
     _require_login()
     try:
-        pkg = tk.get_action("package_show")(_context(), {"id": id})
-        requester = tk.get_action("transparency_ati_requester_show")(_context(), {"id": id})
+        pkg = tk.get_action("package_show")(portal.user_context(), {"id": id})
+        requester = tk.get_action("transparency_ati_requester_show")(portal.user_context(), {"id": id})
     except tk.ObjectNotFound:
         tk.abort(404, tk._("No request for information has this id"))
     except tk.NotAuthorized:
@@ -85,7 +81,7 @@ def transition(id: str) -> Any:
         data["upload"] = tk.request.files["upload"]
     data["id"] = id
     try:
-        tk.get_action("transparency_ati_request_transition")(_context(), data)
+        tk.get_action("transparency_ati_request_transition")(portal.user_context(), data)
     except tk.ObjectNotFound:
         tk.abort(404, tk._("No request for information has this id"))
     except tk.NotAuthorized as error:
@@ -101,7 +97,7 @@ def transition(id: str) -> Any:
 @ati.route("/mine")
 def mine() -> str:
     _require_login()
-    requests = tk.get_action("transparency_ati_request_list_mine")(_context(), {})
+    requests = tk.get_action("transparency_ati_request_list_mine")(portal.user_context(), {})
     return tk.render("transparency/ati/mine.html", {"requests": requests})
 
 
@@ -113,7 +109,7 @@ def inbox() -> str:
         tk.abort(403, tk._("Only information officers have an inbox"))
     chosen = tk.request.args.get("institution") or institutions[0]["name"]
     try:
-        boxes = tk.get_action("transparency_ati_inbox")(_context(), {"id": chosen})
+        boxes = tk.get_action("transparency_ati_inbox")(portal.user_context(), {"id": chosen})
     except (tk.ObjectNotFound, tk.NotAuthorized) as error:
         tk.abort(403, str(error))
     return tk.render("transparency/ati/inbox.html",
@@ -126,7 +122,7 @@ consultation = Blueprint("consultation_views", __name__, url_prefix="/consultati
 def _post(action: str, data: dict[str, Any], done: str) -> None:
     """Calls ``action``; flashes what happened (errors name their field)."""
     try:
-        tk.get_action(action)(_context(), data)
+        tk.get_action(action)(portal.user_context(), data)
     except tk.ObjectNotFound as error:
         tk.abort(404, str(error))
     except tk.NotAuthorized as error:
@@ -181,7 +177,7 @@ def report(id: str) -> Any:
 def export(id: str) -> Any:
     _require_login()
     try:
-        rows = tk.get_action("transparency_contribution_export")(_context(), {"id": id})
+        rows = tk.get_action("transparency_contribution_export")(portal.user_context(), {"id": id})
     except tk.ObjectNotFound as error:
         tk.abort(404, str(error))
     except tk.NotAuthorized as error:
@@ -200,7 +196,7 @@ def export(id: str) -> Any:
 
 @consultation.route("/<id>/contribution/<int:contribution_id>/attachment")
 def attachment(id: str, contribution_id: int) -> Any:
-    visible = tk.get_action("transparency_contribution_list")(_context(), {"id": id})
+    visible = tk.get_action("transparency_contribution_list")(portal.user_context(), {"id": id})
     item = next((c for c in visible if c["id"] == contribution_id and c["attachment"]), None)
     if item is None:
         tk.abort(404, tk._("No attachment here"))
@@ -229,7 +225,7 @@ plan = Blueprint("action_plan_views", __name__, url_prefix="/action-plan")
 @plan.route("/<id>/export.<fmt>")
 def plan_export(id: str, fmt: str) -> Any:
     try:
-        rows = tk.get_action("transparency_action_plan_export")(_context(), {"id": id})
+        rows = tk.get_action("transparency_action_plan_export")(portal.user_context(), {"id": id})
     except tk.ObjectNotFound as error:
         tk.abort(404, str(error))
     if fmt == "json":

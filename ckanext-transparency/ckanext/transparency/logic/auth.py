@@ -78,10 +78,7 @@ def transparency_ati_request_list_mine(context: Context, data_dict: DataDict) ->
 
 def transparency_ati_inbox(context: Context, data_dict: DataDict) -> AuthResult:
     """The institution's officers (editors and admins) and sysadmins."""
-    user = model.User.get(context.get("user") or "")
-    if portal.is_officer(user, data_dict["id"]):
-        return {"success": True}
-    return {"success": False, "msg": tk._("Only the institution's officers may see its inbox")}
+    return _officer_of(context, data_dict["id"], tk._("Only the institution's officers may see its inbox"))
 
 
 def transparency_ati_request_audit(context: Context, data_dict: DataDict) -> AuthResult:
@@ -94,11 +91,15 @@ def transparency_contribution_create(context: Context, data_dict: DataDict) -> A
     return _signed_in(context)
 
 
-def _organizing_officer(context: Context, data_dict: DataDict) -> AuthResult:
-    user = model.User.get(context.get("user") or "")
-    if portal.is_officer(user, data_dict["owner_org"]):
+def _officer_of(context: Context, org_id: str, refusal: str) -> AuthResult:
+    if portal.is_officer(model.User.get(context.get("user") or ""), org_id):
         return {"success": True}
-    return {"success": False, "msg": tk._("Only the officers of the institution in charge may do this")}
+    return {"success": False, "msg": refusal}
+
+
+def _organizing_officer(context: Context, data_dict: DataDict) -> AuthResult:
+    return _officer_of(context, data_dict["owner_org"],
+                       tk._("Only the officers of the institution in charge may do this"))
 
 
 def transparency_milestone_update_record(context: Context, data_dict: DataDict) -> AuthResult:

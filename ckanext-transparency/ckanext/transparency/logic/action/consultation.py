@@ -215,5 +215,8 @@ def transparency_contribution_export(context: Context, data_dict: DataDict) -> l
     data = validate(data_dict, schemas.ati_request_id(), context)
     pkg = _consultation(context, data["id"])
     tk.check_access("transparency_contribution_export", context, {"owner_org": pkg["owner_org"]})
-    items = model.Session.query(Contribution).filter(Contribution.package_id == pkg["id"]).order_by(Contribution.id)
-    return [item.as_dict(private=True) for item in items]
+    rows = (model.Session.query(Contribution, model.User.name, model.User.fullname, model.User.email)
+            .join(model.User, model.User.id == Contribution.user_id)
+            .filter(Contribution.package_id == pkg["id"]).order_by(Contribution.id))
+    return [dict(item.as_dict(), user_name=name, contact_name=fullname, contact_email=email)
+            for item, name, fullname, email in rows]
