@@ -75,11 +75,12 @@ class _Inbox:
 
 
 @pytest.fixture
-def smtp():
-    """A real SMTP server on 127.0.0.1:8025 (smtp.server of test.ini); yields what it received."""
+def smtp(ckan_config):
+    """A real SMTP server at smtp.server (127.0.0.1:8025 in test.ini); yields what it received."""
     from aiosmtpd.controller import Controller
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=8025)
+    host, port = ckan_config["smtp.server"].split(":")
+    controller = Controller(inbox, hostname=host, port=int(port))
     controller.start()
     try:
         yield inbox
