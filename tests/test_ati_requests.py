@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-import html
 import json
 
 import pytest
@@ -320,35 +319,3 @@ def test_per_address_limit_across_accounts(app, people):
     from ckanext.transparency.model import AtiRequester
     hashes = {r.address_hash for r in model.Session.query(AtiRequester)}
     assert len(hashes) == 1 and "127.0.0.1" not in next(iter(hashes))
-
-
-@pytest.mark.ckan_config("ckanext.transparency.ati.daily_limit", "100")
-def test_statistics_on_a_fixed_set_of_requests(app, people):
-    """Hand-computed: at MRAFP, one answered before its due date, one answered exactly on
-    it (on time), one refused a day late, one withdrawn, one overdue; at MEF one new."""
-    admin = {"user": "admin"}
-    a, b, c, d, e = (submit(people["requester"]) for _ in range(5))
-    f = submit(people["requester"], org="mef")
-    today = portal.today()
-    transition(people["officer"], a, "answer", answer="Voici.")
-    transition(people["officer"], b, "answer", answer="Voici.")
-    helpers.call_action("package_patch", admin, id=b["id"], due_date=today.isoformat())  # answered on the due date
-    transition(people["officer"], c, "refuse", note="Non.", ground="private-life")
-    helpers.call_action("package_patch", admin, id=c["id"], due_date=(today - datetime.timedelta(days=1)).isoformat())
-    transition(people["requester"], d, "withdraw")
-    helpers.call_action("package_patch", admin, id=e["id"], due_date=(today - datetime.timedelta(days=2)).isoformat())
-
-    stats = helpers.call_action("transparency_ati_statistics")
-    assert (stats["received"], stats["answered"], stats["on_time"], stats["overdue"]) == (6, 3, 2, 1)
-    assert stats["on_time_percent"] == 67  # 2 of 3 answers
-    assert {s["state"]: s["count"] for s in stats["by_state"]} == {
-        "answered": 2, "refused": 1, "withdrawn": 1, "received": 2}
-    assert stats["by_ground"] == [{"ground": "private-life", "count": 1}]
-    assert [(i["name"], i["received"], i["on_time_percent"]) for i in stats["by_institution"]] == [
-        ("mrafp", 5, 67), ("mef", 1, None)]
-    assert helpers.call_action("transparency_ati_statistics", institution="mef")["received"] == 1
-    assert helpers.call_action("transparency_ati_statistics", year=2001)["received"] == 0
-    assert f["id"]
-    page = html.unescape(app.get("/statistics").body)
-    assert page.count('id="ati-stats-title"') == 1  # in the page's content, nowhere else
-    assert "Vie privée et données à caractère personnel" in page and 'aria-valuenow="67"' in page

@@ -31,8 +31,7 @@ ACTIONS = {
     "transparency_consultation_report_publish": ["id", "summary", "url"],
     "transparency_consultation_summary": ["id"],
     "transparency_contribution_export": ["id"],
-    "transparency_catalog_statistics": [],
-    "transparency_ati_statistics": ["institution", "year"],
+    "transparency_statistics": ["institution", "start", "end"],
 }
 
 ODD_TEXT = st.text(alphabet=st.sampled_from(

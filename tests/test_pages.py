@@ -46,10 +46,10 @@ def test_statistics_counts_records_by_type_and_institution(app, sysadmin, org):
     create(sysadmin, "publication", "p1", org["id"])
     create(sysadmin, "publication", "p2", org["id"])
     create(sysadmin, "dataset", "d1", org["id"])
-    stats = helpers.call_action("transparency_catalog_statistics", {"user": ""})
+    stats = helpers.call_action("transparency_statistics", {"user": ""})["catalog"]
     assert stats["total"] == 3
-    assert stats["by_type"] == [{"type": "publication", "count": 2}, {"type": "dataset", "count": 1}]
-    assert stats["by_institution"] == [{"name": "mrafp", "title": org["title"], "count": 3}]
+    assert [(i["name"], i["count"]) for i in stats["by_type"]] == [("publication", 2), ("dataset", 1)]
+    assert stats["by_institution"] == [{"name": "mrafp", "label": org["title"], "count": 3}]
     page = app.get(tk.url_for("transparency.statistics"))
     assert "3 fiches publiques en tout." in page.body
     assert 'style="inline-size: 50.0%"' in page.body  # the bar of 1 dataset against 2 publications

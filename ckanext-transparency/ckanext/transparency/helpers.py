@@ -224,11 +224,3 @@ def transparency_milestone_state_options() -> list[dict[str, str]]:
 def transparency_milestone_state_label(value: str | None) -> str:
     labels = {o["value"]: o["text"] for o in transparency_milestone_state_options()}
     return labels.get(value or "not-started", value or "")
-
-
-def transparency_ati_state_label(value: str) -> str:
-    return transparency_choice_label("ati-request", "ati_state", value)
-
-
-def transparency_refusal_ground_label(value: str) -> str:
-    return transparency_choice_label("ati-request", "refusal_ground", value)

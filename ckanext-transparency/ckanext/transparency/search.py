@@ -33,7 +33,7 @@ def _facets() -> dict[str, list[tuple[str, str]]]:
                        ("late", _("Late milestones")), ("commitment_status", _("Status")),
                        ("action_plan", _("Action plans")), ("irm_completion", _("IRM completion"))],
         "ati-request": [("organization", _("Institutions")), ("ati_state", _("State")), ("overdue", _("Deadline")),
-                        ("refusal_ground", _("Refusal grounds")),
+                        ("outcome", _("Outcome")), ("refusal_ground", _("Refusal grounds")),
                         ("delivery", _("Delivery")), ("urgent", _("Urgent"))],
         "consultation": [("phase", _("Phase")), ("organization", _("Organizing institutions")),
                          ("topic", _("Topics"))],
@@ -62,6 +62,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if pkg_dict.get("type") == "ati-request" and pkg_dict.get("due_date"):
         due = datetime.date.fromisoformat(pkg_dict["due_date"][:10])
         pkg_dict["overdue"] = "yes" if workflow.is_overdue(pkg_dict.get("ati_state", ""), due, portal.today()) else "no"
+        pkg_dict["received_month"] = pkg_dict["received_date"][:7]
+        if pkg_dict.get("answered_date"):  # an answer on the due date is on time
+            pkg_dict["on_time"] = "yes" if pkg_dict["answered_date"][:10] <= pkg_dict["due_date"][:10] else "no"
     if pkg_dict.get("type") == "consultation" and pkg_dict.get("opens_at") and pkg_dict.get("closes_at"):
         pkg_dict["phase"] = phases.phase(portal.now(), phases.parse(pkg_dict["opens_at"]),
                                          phases.parse(pkg_dict["closes_at"]), bool(pkg_dict.get("report_summary")))
@@ -123,6 +126,8 @@ def _text(label: dict[str, str]) -> str:
 DERIVED_CHOICES = {
     "overdue": {"yes": {"fr": "En retard", "ar": "متأخر", "en": "Overdue"},
                 "no": {"fr": "Dans les délais", "ar": "داخل الأجل", "en": "On time"}},
+    "on_time": {"yes": {"fr": "Répondue dans les délais", "ar": "تم الرد داخل الأجل", "en": "Answered within the deadline"},
+                "no": {"fr": "Répondue hors délai", "ar": "تم الرد خارج الأجل", "en": "Answered late"}},
     "late": {"yes": {"fr": "Avec jalons en retard", "ar": "بمراحل متأخرة", "en": "With late milestones"},
              "no": {"fr": "Sans retard", "ar": "دون تأخر", "en": "Not late"}},
     "phase": {phases.ANNOUNCED: {"fr": "Annoncée", "ar": "معلن عنها", "en": "Announced"},

@@ -12,7 +12,7 @@ from flask import Blueprint, make_response, send_from_directory
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
 
-from . import consultations, portal
+from . import consultations, figures, portal
 
 transparency = Blueprint("transparency", __name__)
 ati = Blueprint("ati", __name__, url_prefix="/ati-request")
@@ -27,17 +27,46 @@ def _require_login() -> None:
         tk.abort(403, tk._("Sign in to file or follow a request for information"))
 
 
-@transparency.route("/statistics")
-def statistics() -> Any:
-    filters = {key: tk.request.args[key] for key in ("institution", "year") if tk.request.args.get(key)}
+@transparency.route("/statistics", defaults={"fmt": "html"})
+@transparency.route("/statistics.<fmt>")
+def statistics(fmt: str) -> Any:
+    """The statistics page, and the same figures as CSV or JSON (same filters)."""
+    if fmt not in ("html", "csv", "json"):
+        tk.abort(404)
+    filters = {key: tk.request.args[key] for key in ("institution", "start", "end") if tk.request.args.get(key)}
     try:
-        stats = tk.get_action("transparency_catalog_statistics")(portal.user_context(), {})
-        ati_stats = tk.get_action("transparency_ati_statistics")(portal.user_context(), filters)
+        stats = tk.get_action("transparency_statistics")(portal.user_context(), filters)
     except SearchError:
         return tk.render("transparency/search_unavailable.html"), 503
     except tk.ValidationError as error:
-        tk.abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in error.error_dict.items()))
-    return tk.render("transparency/statistics.html", {"stats": stats, "ati": ati_stats, "filters": filters})
+        if fmt != "html":
+            tk.abort(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in error.error_dict.items()))
+        return tk.render("transparency/statistics.html", {"stats": None, "filters": filters,
+                                                          "errors": error.error_dict}), 400
+    if fmt == "json":
+        return _json_file(stats, "statistics.json")
+    if fmt == "csv":
+        return _csv_file([dict(zip(("section", "figure", "item", "value"), row)) for row in figures.rows(stats)],
+                         ["section", "figure", "item", "value"], "statistics.csv")
+    return tk.render("transparency/statistics.html", {"stats": stats, "filters": filters, "errors": {}})
+
+
+def _csv_file(rows: list[dict[str, Any]], columns: list[str], filename: str) -> Any:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    response = make_response("\ufeff" + out.getvalue())  # BOM: spreadsheets read the Arabic right
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _json_file(data: Any, filename: str) -> Any:
+    response = make_response(json.dumps(data, ensure_ascii=False, indent=1))
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @ati.route("/submit", methods=["GET", "POST"])
@@ -182,16 +211,9 @@ def export(id: str) -> Any:
         tk.abort(404, str(error))
     except tk.NotAuthorized as error:
         tk.abort(403, str(error))
-    out = io.StringIO()
     columns = ["id", "created", "state", "section", "text", "name", "contact_name", "contact_email",
                "user_name", "reject_reason", "answer_kind", "answer_text", "attachment"]
-    writer = csv.DictWriter(out, columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    response = make_response("\ufeff" + out.getvalue())  # BOM: spreadsheets read the Arabic right
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="contributions-{id}.csv"'
-    return response
+    return _csv_file(rows, columns, f"contributions-{id}.csv")
 
 
 @consultation.route("/<id>/contribution/<int:contribution_id>/attachment")
@@ -229,16 +251,7 @@ def plan_export(id: str, fmt: str) -> Any:
     except tk.ObjectNotFound as error:
         tk.abort(404, str(error))
     if fmt == "json":
-        response = make_response(json.dumps(rows, ensure_ascii=False, indent=1))
-        response.headers["Content-Type"] = "application/json; charset=utf-8"
-    elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, list(rows[0]) if rows else ["ogp_id"])
-        writer.writeheader()
-        writer.writerows(rows)
-        response = make_response("\ufeff" + out.getvalue())
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    else:
-        tk.abort(404)
-    response.headers["Content-Disposition"] = f'attachment; filename="{id}.{fmt}"'
-    return response
+        return _json_file(rows, f"{id}.json")
+    if fmt == "csv":
+        return _csv_file(rows, list(rows[0]) if rows else ["ogp_id"], f"{id}.csv")
+    tk.abort(404)

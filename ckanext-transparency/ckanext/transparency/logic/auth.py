@@ -10,7 +10,7 @@ from ckan.types import AuthFunction, AuthResult, Context, DataDict
 from .. import ati, portal
 
 __all__ = [
-    "transparency_catalog_statistics",
+    "transparency_statistics",
     "transparency_ati_request_submit",
     "transparency_ati_request_transition",
     "transparency_ati_request_history",
@@ -38,7 +38,7 @@ def _signed_in(context: Context) -> AuthResult:
 
 
 @tk.auth_allow_anonymous_access
-def transparency_catalog_statistics(context: Context, data_dict: DataDict) -> AuthResult:
+def transparency_statistics(context: Context, data_dict: DataDict) -> AuthResult:
     """Anyone, signed in or not: the figures are public."""
     return {"success": True}
 

@@ -130,7 +130,8 @@ def plan_import(not_empty: Validator, unicode_safe: Validator, transparency_no_n
 
 
 @tk.validator_args
-def ati_statistics(ignore_missing: Validator, unicode_safe: Validator, int_validator: Validator,
-                   transparency_organization: Validator) -> Schema:
+def statistics(ignore_missing: Validator, unicode_safe: Validator, transparency_organization: Validator,
+               transparency_date: Validator) -> Schema:
     return {"institution": [ignore_missing, unicode_safe, transparency_organization],
-            "year": [ignore_missing, int_validator]}
+            "start": [ignore_missing, transparency_date],
+            "end": [ignore_missing, transparency_date]}

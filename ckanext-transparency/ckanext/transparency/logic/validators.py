@@ -1,6 +1,7 @@
 """Validators named in the schemas (``schemas/*.yaml``)."""
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
@@ -55,6 +56,16 @@ def transparency_month(value: Any, context: Context) -> Any:
     if value and not _MONTH.match(value):
         raise tk.Invalid(tk._("Write the month as YYYY-MM, e.g. 2019-03"))
     return value
+
+
+def transparency_date(value: Any, context: Context) -> Any:
+    """A day written YYYY-MM-DD, as a date."""
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise tk.Invalid(tk._("Write the date as YYYY-MM-DD, e.g. 2026-01-31"))
 
 
 def transparency_datasets_exist(value: Any, context: Context) -> Any:

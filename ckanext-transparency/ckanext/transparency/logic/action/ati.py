@@ -181,12 +181,15 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
                                            urgent=False, extended=True).isoformat()
     if step.name in ("answer", "answer_partly", "refuse", "not_held"):
         changes["answered_date"] = today.isoformat()
+        changes["outcome"] = step.target
+        changes["answer_working_days"] = ati.calendar().working_days_between(
+            datetime.date.fromisoformat(pkg["received_date"][:10]), today)
         changes["answer"] = data.get("answer") or note or ""
         changes["refusal_ground"] = data.get("ground", "")
     if step.name == "transfer":
         if data["target_org"] == pkg["owner_org"]:
             raise tk.ValidationError({"target_org": [tk._("The request is already with this institution")]})
-        changes.update(owner_org=data["target_org"], received_date=today.isoformat(), extended="no",
+        changes.update(owner_org=data["target_org"], received_date=today.isoformat(), extended="no", transferred="yes",
                        due_date=ati.due_date(today, urgent=pkg.get("urgent") == "yes", extended=False).isoformat())
     document_given = bool(data.get("upload") or data.get("document_url"))
     if document_given and step.actor != workflow.OFFICER:

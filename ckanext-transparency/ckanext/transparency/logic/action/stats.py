@@ -1,6 +1,12 @@
-"""Figures on the portal."""
+"""Figures on the portal: requests for information, the action plan, consultations
+and the catalogue.
+
+Every figure comes from a Solr facet count or one grouped SQL query: a fixed
+number of queries whatever the number of records, never a loop over records.
+"""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,107 +15,151 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ... import portal, workflow
+from ... import figures
+from ...model import Contribution
 from .. import schema as schemas
 from .common import validate
 
-__all__ = ["transparency_catalog_statistics", "transparency_ati_statistics"]
+__all__ = ["transparency_statistics"]
+
+OUTCOMES = ("answered", "partly-answered", "refused", "not-held")
+COMPLAINT_STATES = ("complaint-head", "head-answered", "complaint-cdai", "cdai-decided")
 
 
 @tk.side_effect_free
-def transparency_catalog_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Counts of the public records of the portal, by type and by institution.
-
-    One faceted search answers it, whatever the size of the catalogue.
-
-    :returns: ``total``, ``by_type`` (``[{"type", "count"}]``) and
-        ``by_institution`` (``[{"name", "title", "count"}]``, largest first)
-    :rtype: dictionary
-    """
-    tk.check_access("transparency_catalog_statistics", context, data_dict)
-    result = tk.get_action("package_search")(
-        {"user": context.get("user")},
-        {"rows": 0, "facet.field": ["dataset_type", "organization"], "facet.limit": -1},
-    )
-    facets = result["search_facets"]
-    return {
-        "total": result["count"],
-        "by_type": [{"type": i["name"], "count": i["count"]}
-                    for i in sorted(facets["dataset_type"]["items"], key=lambda i: -i["count"])],
-        "by_institution": [{"name": i["name"], "title": i["display_name"], "count": i["count"]}
-                           for i in sorted(facets["organization"]["items"], key=lambda i: -i["count"])],
-    }
-
-
-# One row per public request: its institution and the fields the figures need,
-# pivoted from package_extra. Counted by group in SQL: the cost does not grow with
-# a loop over requests in Python.
-_ATI_GROUPS = sa.text("""
-WITH r AS (
-  SELECT p.owner_org,
-         max(CASE WHEN e.key = 'ati_state' THEN e.value END) AS state,
-         max(CASE WHEN e.key = 'received_date' THEN e.value END) AS received,
-         max(CASE WHEN e.key = 'due_date' THEN e.value END) AS due,
-         max(CASE WHEN e.key = 'answered_date' THEN e.value END) AS answered,
-         max(CASE WHEN e.key = 'refusal_ground' THEN e.value END) AS ground
-  FROM package p JOIN package_extra e ON e.package_id = p.id AND e.state = 'active'
-  WHERE p.type = 'ati-request' AND p.state = 'active' AND NOT p.private
-  GROUP BY p.id, p.owner_org)
-SELECT owner_org, state, coalesce(ground, '') AS ground,
-       answered IS NOT NULL AND answered <> '' AS answered,
-       answered IS NOT NULL AND answered <> '' AND answered <= due AS on_time,
-       state = ANY(:open) AND due < :today AS overdue,
-       count(*) AS n
-FROM r
-WHERE (CAST(:org AS text) IS NULL OR owner_org = :org)
-  AND (CAST(:year AS text) IS NULL OR left(received, 4) = :year)
-GROUP BY 1, 2, 3, 4, 5, 6
-""")
-
-
-@tk.side_effect_free
-def transparency_ati_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Public figures on requests for information, for all institutions or one, for
-    all years or one: received, by state, refused by article 7 ground, answered
-    within the deadline, overdue now, and institutions ranked by on-time answers.
+def transparency_statistics(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Public figures on the portal, for all institutions or one, over a period.
 
     :param institution: an institution's name or id (optional)
     :type institution: string
-    :param year: the year of receipt, e.g. 2026 (optional)
-    :type year: int
-    :returns: ``received``, ``answered``, ``on_time``, ``on_time_percent``,
-        ``overdue``, ``by_state``, ``by_ground``, ``by_institution``
+    :param start: the first day of the period, YYYY-MM-DD (optional): requests
+        received and contributions sent on that day or later
+    :type start: string
+    :param end: the last day of the period, YYYY-MM-DD (optional)
+    :type end: string
+    :returns: ``filters`` (as understood) and four sections:
+        ``requests`` (received, answered, by outcome, on time, working days to
+        answer, overdue, withdrawn, transferred, complaints, by refusal ground,
+        by month, institutions ranked by answers within the deadline),
+        ``action_plan`` (commitments by status, IRM completion and policy area;
+        commitments with late milestones by institution; the period does not
+        apply), ``consultations`` (contributions received, published, answered)
+        and ``catalog`` (public records by type and institution).
+        Lists hold ``name`` (the code), ``label`` (in the request's language)
+        and ``count``.
     :rtype: dictionary
     """
-    tk.check_access("transparency_catalog_statistics", context, data_dict)
-    data = validate(data_dict, schemas.ati_statistics(), context)
-    rows = model.Session.execute(_ATI_GROUPS, {
-        "open": sorted(workflow.OPEN), "today": portal.today().isoformat(),
-        "org": data.get("institution"), "year": str(data["year"]) if data.get("year") else None}).mappings().all()
-    by_state: dict[str, int] = {}
-    by_ground: dict[str, int] = {}
-    by_org: dict[str, dict[str, int]] = {}
-    for row in rows:  # one row per group of requests, not per request
-        by_state[row["state"]] = by_state.get(row["state"], 0) + row["n"]
-        if row["ground"]:
-            by_ground[row["ground"]] = by_ground.get(row["ground"], 0) + row["n"]
-        org = by_org.setdefault(row["owner_org"], {"received": 0, "answered": 0, "on_time": 0, "overdue": 0})
-        org["received"] += row["n"]
-        org["answered"] += row["n"] if row["answered"] else 0
-        org["on_time"] += row["n"] if row["on_time"] else 0
-        org["overdue"] += row["n"] if row["overdue"] else 0
-    titles = dict(model.Session.query(model.Group.id, model.Group.title).filter(model.Group.id.in_(list(by_org))))
-    names = dict(model.Session.query(model.Group.id, model.Group.name).filter(model.Group.id.in_(list(by_org))))
-    institutions = [dict(figures, name=names[org_id], title=titles[org_id], on_time_percent=_percent(figures))
-                    for org_id, figures in by_org.items()]
+    tk.check_access("transparency_statistics", context, data_dict)
+    data = validate(data_dict, schemas.statistics(), context)
+    if data.get("start") and data.get("end") and data["start"] > data["end"]:
+        raise tk.ValidationError({"end": [tk._("The end of the period comes before its start")]})
+    org = model.Group.get(data["institution"]) if data.get("institution") else None
+    search = _Search(context, f"+owner_org:{org.id}" if org else "")
+    return {
+        "filters": {"institution": org.name if org else None,
+                    "start": data["start"].isoformat() if data.get("start") else None,
+                    "end": data["end"].isoformat() if data.get("end") else None},
+        "requests": _requests(search, data.get("start"), data.get("end")),
+        "action_plan": _action_plan(search),
+        "consultations": _consultations(org, data.get("start"), data.get("end")),
+        "catalog": _catalog(search),
+    }
+
+
+class _Search:
+    """Facet counts of public records through package_search (rows=0)."""
+
+    def __init__(self, context: Context, base_fq: str):
+        self.context = {"user": context.get("user")}
+        self.base_fq = base_fq
+
+    def facets(self, fq: str, fields: list[str]) -> tuple[int, dict[str, list[dict[str, Any]]]]:
+        result = tk.get_action("package_search")(dict(self.context), {
+            "fq": f"{self.base_fq} {fq}".strip(), "rows": 0, "facet.field": fields,
+            "facet.limit": -1, "facet.mincount": 1})
+        return result["count"], {field: [{"name": i["name"], "label": i["display_name"], "count": i["count"]}
+                                         for i in sorted(result["search_facets"].get(field, {}).get("items", []),
+                                                         key=lambda i: (-i["count"], i["name"]))]
+                                 for field in fields}
+
+
+def _requests(search: _Search, start: datetime.date | None, end: datetime.date | None) -> dict[str, Any]:
+    fq = "+dataset_type:ati-request"
+    if start or end:
+        fq += " +received_date:[{} TO {}]".format(
+            f"{start.isoformat()}T00:00:00Z" if start else "*", f"{end.isoformat()}T00:00:00Z" if end else "*")
+    received, facets = search.facets(fq, ["organization", "ati_state", "outcome", "refusal_ground",
+                                          "received_month", "answer_working_days", "transferred"])
+    answered_by_org = _counts(search.facets(fq + " +outcome:[* TO *]", ["organization"])[1]["organization"])
+    on_time_by_org = _counts(search.facets(fq + " +on_time:yes", ["organization"])[1]["organization"])
+    overdue_by_org = _counts(search.facets(fq + " +overdue:yes", ["organization"])[1]["organization"])
+    states = _counts(facets["ati_state"])
+    institutions = [{"name": i["name"], "label": i["label"], "received": i["count"],
+                     "answered": answered_by_org.get(i["name"], 0), "on_time": on_time_by_org.get(i["name"], 0),
+                     "overdue": overdue_by_org.get(i["name"], 0)} for i in facets["organization"]]
+    for i in institutions:
+        i["on_time_percent"] = figures.percent(i["on_time"], i["answered"])
     institutions.sort(key=lambda i: (-(i["on_time_percent"] or 0), -i["received"], i["name"]))
-    totals = {key: sum(i[key] for i in institutions) for key in ("received", "answered", "on_time", "overdue")}
-    return dict(totals, on_time_percent=_percent(totals),
-                by_state=[{"state": k, "count": v} for k, v in sorted(by_state.items(), key=lambda kv: -kv[1])],
-                by_ground=[{"ground": k, "count": v} for k, v in sorted(by_ground.items(), key=lambda kv: -kv[1])],
-                by_institution=institutions)
+    days = sorted((int(i["name"]), i["count"]) for i in facets["answer_working_days"])
+    answered = sum(answered_by_org.values())
+    on_time = sum(on_time_by_org.values())
+    return {
+        "received": received, "answered": answered, "on_time": on_time,
+        "on_time_percent": figures.percent(on_time, answered),
+        "median_working_days": figures.median(days), "mean_working_days": figures.mean(days),
+        "overdue": sum(overdue_by_org.values()),
+        "withdrawn": states.get("withdrawn", 0),
+        "transferred": _counts(facets["transferred"]).get("yes", 0),
+        "by_outcome": sorted(facets["outcome"], key=lambda i: OUTCOMES.index(i["name"])),
+        "by_state": facets["ati_state"],
+        "by_ground": facets["refusal_ground"],
+        # Complaints go head first, then the CDAI: the state tells how far each went.
+        "complaints": {"head": sum(states.get(s, 0) for s in COMPLAINT_STATES),
+                       "head_answered": states.get("head-answered", 0),
+                       "cdai": states.get("complaint-cdai", 0) + states.get("cdai-decided", 0),
+                       "cdai_decided": states.get("cdai-decided", 0)},
+        "by_month": figures.months(_counts(facets["received_month"])),
+        "by_institution": institutions,
+    }
 
 
-def _percent(figures: dict[str, int]) -> int | None:
-    """Answers given within the deadline, out of the answers given."""
-    return round(100 * figures["on_time"] / figures["answered"]) if figures["answered"] else None
+def _action_plan(search: _Search) -> dict[str, Any]:
+    fq = "+dataset_type:commitment"
+    commitments, facets = search.facets(fq, ["commitment_status", "irm_completion", "vocab_policy_areas"])
+    late = search.facets(fq + " +late:yes", ["organization"])
+    return {"commitments": commitments, "by_status": facets["commitment_status"],
+            "by_completion": facets["irm_completion"], "by_policy_area": facets["vocab_policy_areas"],
+            "with_late_milestones": late[0], "late_by_institution": late[1]["organization"]}
+
+
+def _consultations(org: model.Group | None, start: datetime.date | None,
+                   end: datetime.date | None) -> dict[str, Any]:
+    query = (sa.select(Contribution.state, Contribution.answer_kind.isnot(None), sa.func.count())
+             .join(model.Package, model.Package.id == Contribution.package_id)
+             .where(model.Package.state == "active", model.Package.private.is_(False))
+             .group_by(Contribution.state, Contribution.answer_kind.isnot(None)))
+    if org:
+        query = query.where(model.Package.owner_org == org.id)
+    if start:
+        query = query.where(Contribution.created >= start)
+    if end:
+        query = query.where(Contribution.created < end + datetime.timedelta(days=1))
+    counts = {"received": 0, "published": 0, "answered": 0, "rejected": 0}
+    for state, answered, count in model.Session.execute(query):  # one row per (state, answered)
+        counts["received"] += count
+        if state in ("published", "rejected"):
+            counts[state] += count
+        if answered:
+            counts["answered"] += count
+    return counts
+
+
+def _catalog(search: _Search) -> dict[str, Any]:
+    total, facets = search.facets("", ["dataset_type", "organization"])
+    return {"total": total, "by_type": [dict(i, label=tk.h.transparency_type_label(i["name"]))
+                                        for i in facets["dataset_type"]],
+            "by_institution": facets["organization"]}
+
+
+def _counts(items: list[dict[str, Any]]) -> dict[str, int]:
+    return {i["name"]: i["count"] for i in items}
