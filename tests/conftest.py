@@ -47,6 +47,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "consultation": {"topic": "governance", "opens_at": "2026-01-01T09:00:00Z",
                      "closes_at": "2026-02-01T09:00:00Z"},
     "showcase": {"url": "https://example.org/reuse", "reuse_kind": "article"},
+    "indicator": {"unit": "%", "periodicity": "yearly", "notes": "Part des demandes répondues à temps."},
 }
 
 

@@ -32,6 +32,7 @@ ACTIONS = {
     "transparency_consultation_summary": ["id"],
     "transparency_contribution_export": ["id"],
     "transparency_statistics": ["institution", "start", "end"],
+    "transparency_indicator_series": ["id"],
 }
 
 ODD_TEXT = st.text(alphabet=st.sampled_from(

@@ -81,6 +81,7 @@ def steps() -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
         ("commitments", _commitments),
         ("open data", _datasets),
         ("publications", _publications),
+        ("indicators", _indicators),
         ("reuses", _reuses),
         ("consultations", _consultations),
         ("requests for information", _requests),
@@ -251,6 +252,19 @@ def _publications(context: dict[str, Any]) -> None:
          "publication_date": "2025-01-02", "period_start": "2025-01-01", "period_end": "2025-12-31"},
     ]:
         _upsert_package(context, dict(data, type="publication"))
+
+
+def _indicators(context: dict[str, Any]) -> None:
+    _upsert_package(context, {
+        "type": "indicator", "name": "demandes-repondues-dans-les-delais", "owner_org": "mrafp",
+        "title": "Demandes d'information répondues dans les délais (démonstration)",
+        "title_ar": "طلبات المعلومات التي تم الرد عليها داخل الأجل (للعرض)",
+        "notes": "Part des demandes d'accès à l'information ayant reçu une réponse dans le délai légal "
+                 "(20 jours ouvrables, prorogeables une fois). **Valeurs de démonstration.**",
+        "unit": "%", "periodicity": "yearly",
+        "methodology": "Réponses données au plus tard à la date limite, rapportées aux réponses données "
+                       "dans l'année (voir la page Statistiques).",
+    }, files=[("demo/indicator_ati_on_time.csv", "Valeurs (CSV)")])
 
 
 def _reuses(context: dict[str, Any]) -> None:

@@ -78,7 +78,7 @@ def transparency_type_label(dataset_type: str) -> str:
     return {
         "dataset": _("Open data"), "publication": _("Publications"), "action-plan": _("Action plans"),
         "commitment": _("Commitments"), "ati-request": _("Requests for information"),
-        "consultation": _("Consultations"), "showcase": _("Reuses"),
+        "consultation": _("Consultations"), "showcase": _("Reuses"), "indicator": _("Indicators"),
     }.get(dataset_type, dataset_type)
 
 
@@ -224,3 +224,18 @@ def transparency_milestone_state_options() -> list[dict[str, str]]:
 def transparency_milestone_state_label(value: str | None) -> str:
     labels = {o["value"]: o["text"] for o in transparency_milestone_state_options()}
     return labels.get(value or "not-started", value or "")
+
+
+def transparency_indicator(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The series of an indicator (transparency_indicator_series), for its page."""
+    return tk.get_action("transparency_indicator_series")(portal.user_context(), {"id": pkg["id"]})
+
+
+def transparency_points(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An indicator's points as the rows of a column chart."""
+    return [{"name": p["period"], "label": p["period"], "count": p["value"]} for p in points]
+
+
+def transparency_number(value: float) -> str:
+    """A value as people write it: no trailing .0, at most two decimals."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))

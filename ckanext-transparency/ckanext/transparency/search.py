@@ -38,6 +38,8 @@ def _facets() -> dict[str, list[tuple[str, str]]]:
         "consultation": [("phase", _("Phase")), ("organization", _("Organizing institutions")),
                          ("topic", _("Topics"))],
         "showcase": [("organization", _("Institutions")), ("reuse_kind", _("Kinds"))],
+        "indicator": [("organization", _("Source institutions")), ("periodicity", _("Periodicity")),
+                      ("tags", _("Keywords"))],
     }
 
 

@@ -53,7 +53,7 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
 
 
 @tk.validator_args
-def ati_request_id(not_empty: Validator, unicode_safe: Validator, transparency_no_null: Validator) -> Schema:
+def package_id(not_empty: Validator, unicode_safe: Validator, transparency_no_null: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe, transparency_no_null]}
 
 

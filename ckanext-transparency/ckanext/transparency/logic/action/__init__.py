@@ -5,9 +5,11 @@ from .commitment import *  # noqa: F401,F403
 from .commitment import __all__ as _commitment
 from .consultation import *  # noqa: F401,F403
 from .consultation import __all__ as _consultation
+from .indicator import *  # noqa: F401,F403
+from .indicator import __all__ as _indicator
 from .search import *  # noqa: F401,F403
 from .search import __all__ as _search
 from .stats import *  # noqa: F401,F403
 from .stats import __all__ as _stats
 
-__all__ = _search + _stats + _ati + _consultation + _commitment
+__all__ = _search + _stats + _ati + _consultation + _commitment + _indicator

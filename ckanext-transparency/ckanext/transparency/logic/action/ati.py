@@ -226,7 +226,7 @@ def transparency_ati_request_history(context: Context, data_dict: DataDict) -> l
     :type id: string
     :rtype: list of dictionaries
     """
-    data = validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.package_id(), context)
     pkg = _request(context, data["id"])
     tk.check_access("transparency_ati_request_history", context, {"id": pkg["id"]})
     events = (model.Session.query(AtiEvent).filter(AtiEvent.package_id == pkg["id"])
@@ -243,7 +243,7 @@ def transparency_ati_requester_show(context: Context, data_dict: DataDict) -> di
     :type id: string
     :rtype: dictionary
     """
-    data = validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.package_id(), context)
     pkg = _request(context, data["id"])
     tk.check_access("transparency_ati_requester_show", context, {"id": pkg["id"], "owner_org": pkg["owner_org"]})
     who = ati.requester(pkg["id"])
@@ -281,7 +281,7 @@ def transparency_ati_inbox(context: Context, data_dict: DataDict) -> dict[str, A
     :returns: ``{"new": [...], "due_soon": [...], "overdue": [...], "clarification": [...]}``
     :rtype: dictionary
     """
-    data = validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.package_id(), context)
     org = model.Group.get(data["id"])
     if org is None or not org.is_organization:
         raise tk.ObjectNotFound(tk._("No institution is named {name}").format(name=data["id"]))
@@ -311,7 +311,7 @@ def transparency_ati_request_audit(context: Context, data_dict: DataDict) -> lis
     :type id: string
     :rtype: list of dictionaries
     """
-    data = validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.package_id(), context)
     pkg = _request(context, data["id"])
     tk.check_access("transparency_ati_request_audit", context, {"id": pkg["id"]})
     rows = (model.Session.query(AtiEvent, model.User.name)

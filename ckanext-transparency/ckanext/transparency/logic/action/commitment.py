@@ -71,7 +71,7 @@ def transparency_milestone_update_list(context: Context, data_dict: DataDict) ->
     :type id: string
     :rtype: list of dictionaries
     """
-    data = validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.package_id(), context)
     pkg = _commitment(context, data["id"])
     rows = (model.Session.query(MilestoneUpdate).filter(MilestoneUpdate.package_id == pkg["id"])
             .order_by(MilestoneUpdate.date.desc(), MilestoneUpdate.id.desc()))
@@ -148,7 +148,7 @@ def transparency_action_plan_export(context: Context, data_dict: DataDict) -> li
     :type id: string
     :rtype: list of dictionaries
     """
-    data = validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.package_id(), context)
     plan = show(context, data["id"], "action-plan", tk._("No action plan has this id"))
     found = tk.get_action("package_search")({"user": context.get("user")}, {
         "fq": '+dataset_type:commitment +action_plan:"{}"'.format(plan["name"]), "rows": 1000, "sort": "name asc"})

@@ -190,7 +190,7 @@ def transparency_consultation_summary(context: Context, data_dict: DataDict) -> 
     :type id: string
     :rtype: dictionary
     """
-    data = validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.package_id(), context)
     pkg = _consultation(context, data["id"])
     rows = (model.Session.query(Contribution.state, Contribution.answer_kind, sa.func.count())
             .filter(Contribution.package_id == pkg["id"])
@@ -212,7 +212,7 @@ def transparency_contribution_export(context: Context, data_dict: DataDict) -> l
     :type id: string
     :rtype: list of dictionaries
     """
-    data = validate(data_dict, schemas.ati_request_id(), context)
+    data = validate(data_dict, schemas.package_id(), context)
     pkg = _consultation(context, data["id"])
     tk.check_access("transparency_contribution_export", context, {"owner_org": pkg["owner_org"]})
     rows = (model.Session.query(Contribution, model.User.name, model.User.fullname, model.User.email)
