@@ -36,9 +36,9 @@ def test_the_chart_draws_the_csv(app, people):
     assert series["unit"] == "%" and series["errors"] == []
 
     page = html.unescape(app.get("/indicator/delais").body)
-    assert "Dernière valeur (2025)" in page and "71.5 <small>%</small>" in page and "+8.5" in page
+    assert "Dernière valeur (2025)" in page and "71.5 <small>%</small>" in page and ">+8.5</bdi>" in page
     for point in series["points"]:  # the table under the chart holds every value of the file
-        assert f'<th scope="row">{point["period"]}</th><td>{point["value"]}</td>' in page
+        assert f'<th scope="row">{point["period"]}</th><td>{point["value"]:g}</td>' in page
     assert page.count('class="transparency-column"') == 5  # 3 headline points, 2 of the breakdown
     arabic = html.unescape(app.get("/ar/indicator/delais").body)
     assert 'dir="rtl"' in arabic and "آخر قيمة (2025)" in arabic

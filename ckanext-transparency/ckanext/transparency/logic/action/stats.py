@@ -90,7 +90,7 @@ def _requests(search: _Search, start: datetime.date | None, end: datetime.date |
             f"{start.isoformat()}T00:00:00Z" if start else "*", f"{end.isoformat()}T00:00:00Z" if end else "*")
     received, facets = search.facets(fq, ["organization", "ati_state", "outcome", "refusal_ground",
                                           "received_month", "answer_working_days", "transferred"])
-    answered_by_org = _counts(search.facets(fq + " +outcome:[* TO *]", ["organization"])[1]["organization"])
+    answered_by_org = _counts(search.facets(fq + " +answered_date:[* TO *]", ["organization"])[1]["organization"])
     on_time_by_org = _counts(search.facets(fq + " +on_time:yes", ["organization"])[1]["organization"])
     overdue_by_org = _counts(search.facets(fq + " +overdue:yes", ["organization"])[1]["organization"])
     states = _counts(facets["ati_state"])
