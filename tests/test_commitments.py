@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import io
 
 import pytest
 
@@ -133,3 +134,26 @@ def test_import_keeps_good_rows_reports_bad_ones_and_export_gives_them_back(app,
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("transparency_action_plan_import", {"user": "citizen", "ignore_auth": False},
                             id="plan-2018", owner_org="mrafp", rows=[{"ogp_id": "MO0098", "title": "x"}])
+
+
+def test_evidence_uploaded_as_a_document_is_kept_with_the_commitment(app, plan, people):
+    def send(content, filename, **fields):
+        return app.post("/api/3/action/transparency_milestone_update_record",
+                        data={"id": "mo0006", "milestone": 1, "state": "completed",
+                              "upload": (io.BytesIO(content), filename), **fields},
+                        headers={"Authorization": people["officer"]["token"]},
+                        content_type="multipart/form-data", expect_errors=True)
+
+    refused = send(b"MZ", "outil.exe")
+    assert refused.status_code == 409 and "upload" in refused.json["error"]
+    both = send(b"%PDF-1.4", "rapport.pdf", evidence_url="https://example.org/r")
+    assert both.status_code == 409 and "pas les deux" in both.json["error"]["upload"][0]
+    assert helpers.call_action("package_show", id="mo0006")["milestones"][1]["state"] == "in-progress"  # nothing kept
+    done = send(b"%PDF-1.4 rapport", "rapport.pdf")
+    assert done.status_code == 200
+    [evidence] = done.json["result"]["resources"]
+    assert evidence["name"].startswith("Preuve : Développement du portail")
+    [update] = helpers.call_action("transparency_milestone_update_list", id="mo0006")
+    assert update["evidence_url"] == evidence["url"] and evidence["url"].endswith("/rapport.pdf")
+    path = evidence["url"].split("://", 1)[1].split("/", 1)[1]
+    assert app.get("/" + path).data == b"%PDF-1.4 rapport"  # anyone may read the evidence

@@ -235,7 +235,7 @@ def update(id: str) -> Any:
     form = tk.request.form
     data = {"id": id, "milestone": form.get("milestone", ""), "state": form.get("state", ""),
             "date": form.get("date", ""), "comment": form.get("comment", ""),
-            "evidence_url": form.get("evidence_url", "")}
+            "evidence_url": form.get("evidence_url", ""), "upload": tk.request.files.get("upload")}
     _post("transparency_milestone_update_record", {k: v for k, v in data.items() if v},
           tk._("Progress recorded: the commitment's figures are updated."))
     return tk.redirect_to("commitment.read", id=id)

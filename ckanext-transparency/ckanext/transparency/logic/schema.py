@@ -110,7 +110,7 @@ def report_publish(not_empty: Validator, ignore_missing: Validator, unicode_safe
 def milestone_update(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
                      strip_value: Validator, one_of: Validator, int_validator: Validator, isodate: Validator,
                      url_validator: Validator, transparency_max_length: Validator,
-                     transparency_no_null: Validator) -> Schema:
+                     transparency_no_null: Validator, transparency_document: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe, transparency_no_null],
             "milestone": [not_empty, int_validator],
             "state": [not_empty, unicode_safe, one_of(["not-started", "in-progress", "completed", "delayed",
@@ -118,7 +118,8 @@ def milestone_update(not_empty: Validator, ignore_missing: Validator, unicode_sa
             "date": [ignore_missing, isodate],
             "comment": [ignore_missing, unicode_safe, strip_value, transparency_no_null,
                         transparency_max_length(5000)],
-            "evidence_url": [ignore_missing, unicode_safe, url_validator]}
+            "evidence_url": [ignore_missing, unicode_safe, url_validator],
+            "upload": [ignore_missing, transparency_document]}
 
 
 @tk.validator_args

@@ -39,6 +39,9 @@ def transparency_milestone_update_record(context: Context, data_dict: DataDict) 
     :type comment: string
     :param evidence_url: a link to the evidence (optional)
     :type evidence_url: string
+    :param upload: or the evidence as a document (multipart upload; PDF, office
+        documents, CSV, images, ZIP), kept as a resource of the commitment
+    :type upload: file
     :returns: the commitment
     :rtype: dictionary
     """
@@ -52,8 +55,16 @@ def transparency_milestone_update_record(context: Context, data_dict: DataDict) 
     date = data["date"].date() if data.get("date") else portal.today()
     if date > portal.today():
         raise tk.ValidationError({"date": [tk._("An update cannot be dated in the future")]})
+    if data.get("upload") and data.get("evidence_url"):
+        raise tk.ValidationError({"upload": [tk._("Give the evidence as a link or as a document, not both")]})
     milestones[data["milestone"]]["state"] = data["state"]
     tk.get_action("package_patch")(dict(site_context(), defer_commit=True), {"id": pkg["id"], "milestones": milestones})
+    if data.get("upload"):
+        evidence = tk.get_action("resource_create")(dict(site_context(), defer_commit=True), {
+            "package_id": pkg["id"], "upload": data["upload"], "url": data["upload"].filename,
+            "name": tk._("Evidence: {milestone} ({date})").format(
+                milestone=milestones[data["milestone"]]["title"], date=date.isoformat())})
+        data["evidence_url"] = evidence["url"]
     user = model.User.get(context.get("user") or "")
     model.Session.add(MilestoneUpdate(
         package_id=pkg["id"], milestone=data["milestone"], milestone_title=milestones[data["milestone"]]["title"],
