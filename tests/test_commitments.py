@@ -1,6 +1,7 @@
 """OGP commitments: computed progress, lateness, progress updates, who may do what, pages."""
 from __future__ import annotations
 
+import csv
 import datetime
 import html
 import io
@@ -118,12 +119,12 @@ def test_import_keeps_good_rows_reports_bad_ones_and_export_gives_them_back(app,
     (tmp_path / "plan.csv").write_text(source + bad, encoding="utf-8")
     result = cli.invoke(ckan_command, ["transparency", "import-plan", str(tmp_path / "plan.csv"),
                                        "--plan", "plan-2018", "--org", "mrafp"])
-    assert "24 created, 0 updated, 2 rejected" in result.output, result.output
+    assert "24 created, 0 updated, 0 milestones, 2 rejected" in result.output, result.output
     assert "row 25 (MO12): ogp_id" in result.output
     assert "row 26 (MO0099): Unknown policy area: Astrologie" in result.output
     again = cli.invoke(ckan_command, ["transparency", "import-plan", str(tmp_path / "plan.csv"),
                                       "--plan", "plan-2018", "--org", "mrafp"])
-    assert "0 created, 24 updated, 2 rejected" in again.output
+    assert "0 created, 24 updated, 0 milestones, 2 rejected" in again.output
 
     exported = app.get("/action-plan/plan-2018/export.json").json
     assert len(exported) == 24 and exported[5]["ogp_id"] == "MO0006"
@@ -134,6 +135,35 @@ def test_import_keeps_good_rows_reports_bad_ones_and_export_gives_them_back(app,
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("transparency_action_plan_import", {"user": "citizen", "ignore_auth": False},
                             id="plan-2018", owner_org="mrafp", rows=[{"ogp_id": "MO0098", "title": "x"}])
+
+
+def test_milestone_rows_replace_a_commitments_milestones_together_or_not_at_all(cli, people, tmp_path):
+    from ckan.cli.cli import ckan as ckan_command
+    create(people["sysadmin"], "action-plan", "plan-2018", "mrafp")
+    columns = ["ogp_id", "title", "action_plan", "cycle", "policy_area", "milestone_title", "milestone_start",
+               "milestone_end", "milestone_deliverable", "milestone_weight", "milestone_state"]
+    rows = [["MO0006", "Portail de la transparence", "Plan", "2018", "Open Data"],
+            ["MO0001", "Droit d'accès", "Plan", "2018", ""],
+            ["MO0006", "", "", "", "", "Séminaire", "2018-09", "2018-09", "", "1", "completed"],
+            ["MO0001", "", "", "", "", "Décret", "2018-09", "2019-03", "", "1", ""],
+            ["MO0006", "", "", "", "", "Portail", "2018-11", "2099-06", "Le portail en ligne", "2", "in-progress"],
+            ["MO0001", "", "", "", "", "Guide", "2018-09", "juin 2019", "", "1", ""],
+            ["MO9999", "", "", "", "", "Orphelin", "2019-01", "2019-02", "", "1", ""]]
+    with open(tmp_path / "plan.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    result = cli.invoke(ckan_command, ["transparency", "import-plan", str(tmp_path / "plan.csv"),
+                                       "--plan", "plan-2018", "--org", "mrafp"])
+    assert "2 created, 0 updated, 2 milestones, 3 rejected" in result.output, result.output
+    assert "row 4 (MO0001): Not imported: another milestone row of MO0001 was rejected" in result.output
+    assert "row 6 (MO0001): milestone_end: Write the month as YYYY-MM" in result.output
+    assert "row 7 (MO9999): No commitment MO9999 in this action plan" in result.output
+    mo0006 = helpers.call_action("package_show", id="mo0006")
+    assert [(m["title"], m["state"], m["weight"]) for m in mo0006["milestones"]] == [
+        ("Séminaire", "completed", 1), ("Portail", "in-progress", 2)]
+    assert mo0006["progress"] == 67  # (100 x 1 + 50 x 2) / 3
+    assert helpers.call_action("package_show", id="mo0001").get("milestones") in (None, [])
 
 
 def test_evidence_uploaded_as_a_document_is_kept_with_the_commitment(app, plan, people):

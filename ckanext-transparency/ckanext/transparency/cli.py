@@ -85,18 +85,27 @@ def restore_command(folder: str, yes: bool) -> None:
 @click.option("--user", default=None, help="Import as this user (default: the site user).")
 def import_plan(csv_file, plan: str, org: str, user: str | None) -> None:
     """Creates or updates the commitments of PLAN from a CSV with the OGP's columns
-    (ogp_id, title, action_plan, cycle, policy_area). Good rows are saved; rejected
-    rows are listed with the reason."""
-    rows = list(csv.DictReader(csv_file))
+    (ogp_id, title, action_plan, cycle, policy_area) and optional milestone rows
+    (ogp_id, milestone_title, milestone_start, milestone_end, milestone_deliverable,
+    milestone_weight, milestone_state). Good rows are saved; rejected rows are listed
+    with the reason."""
+    rows = [dict(row, row=number) for number, row in enumerate(csv.DictReader(csv_file), start=1)]
+    commitments = [row for row in rows if not (row.get("milestone_title") or "").strip()]
+    by_commitment: dict[str, list] = {}
+    for row in rows:
+        if (row.get("milestone_title") or "").strip():
+            by_commitment.setdefault((row.get("ogp_id") or "").strip(), []).append(row)
+    # Commitments ten at a time, then each commitment's milestones together.
+    batches = [commitments[i:i + 10] for i in range(0, len(commitments), 10)] + list(by_commitment.values())
     context = {"user": user or tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
-    totals: dict = {"created": 0, "updated": 0, "rejected": []}
-    with click.progressbar(range(0, len(rows), 10), label=f"Importing {len(rows)} rows") as bar:
-        for start in bar:
+    totals: dict = {"created": 0, "updated": 0, "milestones": 0, "rejected": []}
+    with click.progressbar(batches, label=f"Importing {len(rows)} rows") as bar:
+        for batch in bar:
             report = tk.get_action("transparency_action_plan_import")(dict(context), {
-                "id": plan, "owner_org": org, "rows": rows[start:start + 10]})
-            totals["created"] += report["created"]
-            totals["updated"] += report["updated"]
-            totals["rejected"] += [dict(r, row=r["row"] + start) for r in report["rejected"]]
-    click.echo(f"{totals['created']} created, {totals['updated']} updated, {len(totals['rejected'])} rejected")
-    for rejected in totals["rejected"]:
+                "id": plan, "owner_org": org, "rows": batch})
+            for key in ("created", "updated", "milestones", "rejected"):
+                totals[key] += report[key]
+    click.echo(f"{totals['created']} created, {totals['updated']} updated, {totals['milestones']} milestones, "
+               f"{len(totals['rejected'])} rejected")
+    for rejected in sorted(totals["rejected"], key=lambda r: r["row"]):
         click.secho(f"  row {rejected['row']} ({rejected['ogp_id']}): {rejected['reason']}", fg="red")

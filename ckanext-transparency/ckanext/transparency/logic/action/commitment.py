@@ -101,17 +101,24 @@ def _policy_area_value(label: str) -> str | None:
 
 def transparency_action_plan_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Creates or updates the commitments of an action plan from rows with the OGP's
-    columns (ogp_id, title, action_plan, cycle, policy_area). Each row stands alone:
-    good rows are saved, bad rows are reported with the reason (row numbers from 1,
-    after the header).
+    columns (ogp_id, title, action_plan, cycle, policy_area), and their milestones
+    from milestone rows (ogp_id, milestone_title, milestone_start, milestone_end,
+    milestone_deliverable, milestone_weight, milestone_state).
+
+    Each commitment row stands alone: good rows are saved, bad rows are reported
+    with the reason. The milestone rows of a commitment replace its milestones
+    together or not at all: one bad milestone row leaves the commitment's
+    milestones as they were, and each of its rows is reported.
 
     :param id: the action plan's id or name
     :type id: string
     :param owner_org: the lead institution of new commitments
     :type owner_org: string
-    :param rows: the rows, as objects keyed by column name
+    :param rows: the rows, as objects keyed by column name; a row may carry
+        ``row``, its number in your file, used in the report (default: its
+        position in the list, from 1)
     :type rows: list of dictionaries
-    :returns: ``{"created": n, "updated": n, "rejected": [{"row", "ogp_id", "reason"}]}``
+    :returns: ``{"created": n, "updated": n, "milestones": n, "rejected": [{"row", "ogp_id", "reason"}]}``
     :rtype: dictionary
     """
     data = validate(data_dict, schemas.plan_import(), context)
@@ -119,39 +126,81 @@ def transparency_action_plan_import(context: Context, data_dict: DataDict) -> di
     rows = data_dict.get("rows")
     if not isinstance(rows, list):
         raise tk.ValidationError({"rows": [tk._("Send the rows as a list of objects")]})
-    report: dict[str, Any] = {"created": 0, "updated": 0, "rejected": []}
-    user_context = {"user": context.get("user")}
-    for number, row in enumerate(rows, start=1):
+    report: dict[str, Any] = {"created": 0, "updated": 0, "milestones": 0, "rejected": []}
+    milestone_rows: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for position, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
-            report["rejected"].append({"row": number, "ogp_id": None, "reason": tk._("Not a row of columns")})
+            report["rejected"].append({"row": position, "ogp_id": None, "reason": tk._("Not a row of columns")})
             continue
-        ogp_id = str(row.get("ogp_id") or "").strip()
-        area = str(row.get("policy_area") or "").strip()
-        package = {"type": "commitment", "name": ogp_id.lower(), "ogp_id": ogp_id,
-                   "title": str(row.get("title") or "").strip(), "action_plan": plan["name"],
-                   "owner_org": data["owner_org"], "commitment_status": "active",
-                   "policy_areas": [v for v in [_policy_area_value(area)] if v] if area else []}
-        if area and not package["policy_areas"]:
-            report["rejected"].append({"row": number, "ogp_id": ogp_id,
-                                       "reason": tk._("Unknown policy area: {area}").format(area=area)})
-            continue
-        existing = model.Package.get(package["name"]) if ogp_id else None
-        try:
-            if existing is not None and existing.type == "commitment":
-                tk.get_action("package_patch")(dict(user_context), dict(
-                    package, id=existing.id, owner_org=existing.owner_org))
-                report["updated"] += 1
-            else:
-                tk.get_action("package_create")(dict(user_context), package)
-                report["created"] += 1
-        except tk.ValidationError as error:
-            model.Session.rollback()
-            reason = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in error.error_dict.items())
-            report["rejected"].append({"row": number, "ogp_id": ogp_id, "reason": reason})
+        number = row.get("row") if isinstance(row.get("row"), int) else position
+        if str(row.get("milestone_title") or "").strip():
+            milestone_rows.setdefault(str(row.get("ogp_id") or "").strip(), []).append((number, row))
+        else:
+            _import_commitment(context, plan, data["owner_org"], number, row, report)
+    for ogp_id, group in milestone_rows.items():
+        _import_milestones(context, plan, ogp_id, group, report)
     return report
 
 
-@tk.side_effect_free
+def _import_commitment(context: Context, plan: dict[str, Any], owner_org: str, number: int,
+                       row: dict[str, Any], report: dict[str, Any]) -> None:
+    ogp_id = str(row.get("ogp_id") or "").strip()
+    area = str(row.get("policy_area") or "").strip()
+    package = {"type": "commitment", "name": ogp_id.lower(), "ogp_id": ogp_id,
+               "title": str(row.get("title") or "").strip(), "action_plan": plan["name"],
+               "owner_org": owner_org, "commitment_status": "active",
+               "policy_areas": [v for v in [_policy_area_value(area)] if v] if area else []}
+    if area and not package["policy_areas"]:
+        report["rejected"].append({"row": number, "ogp_id": ogp_id,
+                                   "reason": tk._("Unknown policy area: {area}").format(area=area)})
+        return
+    existing = model.Package.get(package["name"]) if ogp_id else None
+    try:
+        if existing is not None and existing.type == "commitment":
+            tk.get_action("package_patch")({"user": context.get("user")}, dict(
+                package, id=existing.id, owner_org=existing.owner_org))
+            report["updated"] += 1
+        else:
+            tk.get_action("package_create")({"user": context.get("user")}, package)
+            report["created"] += 1
+    except tk.ValidationError as error:
+        model.Session.rollback()
+        report["rejected"].append({"row": number, "ogp_id": ogp_id, "reason": _reason(error.error_dict)})
+
+
+def _import_milestones(context: Context, plan: dict[str, Any], ogp_id: str,
+                       group: list[tuple[int, dict[str, Any]]], report: dict[str, Any]) -> None:
+    def reject_all(reasons: dict[int, str]) -> None:
+        other = tk._("Not imported: another milestone row of {ogp_id} was rejected").format(ogp_id=ogp_id)
+        report["rejected"].extend({"row": number, "ogp_id": ogp_id, "reason": reasons.get(i, other)}
+                                  for i, (number, _) in enumerate(group))
+    commitment = model.Package.get(ogp_id.lower()) if ogp_id else None
+    if commitment is None or commitment.type != "commitment" or commitment.extras.get("action_plan") != plan["name"]:
+        reject_all({0: tk._("No commitment {ogp_id} in this action plan").format(ogp_id=ogp_id)})
+        return
+    milestones = [{"title": str(row.get("milestone_title") or "").strip(),
+                   "start": str(row.get("milestone_start") or "").strip(),
+                   "end": str(row.get("milestone_end") or "").strip(),
+                   "deliverable": str(row.get("milestone_deliverable") or "").strip(),
+                   "weight": str(row.get("milestone_weight") or "").strip() or "1",
+                   "state": str(row.get("milestone_state") or "").strip() or "not-started"} for _, row in group]
+    try:
+        tk.get_action("package_patch")({"user": context.get("user")}, {"id": commitment.id, "milestones": milestones})
+    except tk.ValidationError as error:
+        model.Session.rollback()
+        errors = error.error_dict.get("milestones")
+        if isinstance(errors, list):
+            reject_all({i: _reason(e, "milestone_") for i, e in enumerate(errors) if e})
+        else:
+            reject_all({0: _reason(error.error_dict)})
+        return
+    report["milestones"] += len(group)
+
+
+def _reason(error_dict: dict[str, Any], prefix: str = "") -> str:
+    return "; ".join(f"{prefix}{field}: {' '.join(map(str, messages))}" for field, messages in error_dict.items())
+
+
 def transparency_action_plan_export(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """The commitments of an action plan with the OGP's column names, plus their progress.
 
