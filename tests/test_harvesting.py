@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import threading
 import time
 import urllib.parse
-from typing import Any, Iterator
+from typing import Any
 
 import ckanapi
 import pytest
@@ -17,7 +16,6 @@ import rdflib
 import requests
 from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS
 from werkzeug.datastructures import FileStorage
-from werkzeug.serving import make_server
 
 from ckan import model
 from ckan.tests import helpers
@@ -27,17 +25,6 @@ from conftest import IDENTITY, create, submit
 EU = "http://publications.europa.eu/resource/authority/"
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
-
-
-@pytest.fixture
-def served(app) -> Iterator[str]:
-    """The portal served over HTTP on a free loopback port, as harvesters see it."""
-    server = make_server("127.0.0.1", 0, app.app)  # CKAN's whole WSGI stack, middleware included
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture

@@ -1,13 +1,17 @@
 """``ckan transparency ...`` commands."""
 from __future__ import annotations
 
+import collections
 import csv
+import os
+from typing import Any, Callable
 
 import click
+from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 
-from . import ati, backup, consultations, demo, indexing, mail
+from . import ati, backup, bulk, consultations, demo, indexing, mail
 
 __all__ = ["transparency"]
 
@@ -88,15 +92,57 @@ def import_plan(csv_file, plan: str, org: str, user: str | None) -> None:
     (ogp_id, title, action_plan, cycle, policy_area). Good rows are saved; rejected
     rows are listed with the reason."""
     rows = list(csv.DictReader(csv_file))
-    context = {"user": user or tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
-    totals: dict = {"created": 0, "updated": 0, "rejected": []}
-    with click.progressbar(range(0, len(rows), 10), label=f"Importing {len(rows)} rows") as bar:
-        for start in bar:
-            report = tk.get_action("transparency_action_plan_import")(dict(context), {
-                "id": plan, "owner_org": org, "rows": rows[start:start + 10]})
-            totals["created"] += report["created"]
-            totals["updated"] += report["updated"]
-            totals["rejected"] += [dict(r, row=r["row"] + start) for r in report["rejected"]]
+    totals = _in_chunks("transparency_action_plan_import", {"id": plan, "owner_org": org}, rows, user)
     click.echo(f"{totals['created']} created, {totals['updated']} updated, {len(totals['rejected'])} rejected")
     for rejected in totals["rejected"]:
         click.secho(f"  row {rejected['row']} ({rejected['ogp_id']}): {rejected['reason']}", fg="red")
+
+
+@transparency.command("bulk-upload")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@click.option("--type", "dataset_type", type=click.Choice(bulk.TYPES), default="publication", show_default=True,
+              help="What the rows are.")
+@click.option("--org", required=True, help="The institution the records belong to.")
+@click.option("--files", "folder", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder holding the files named in the document column.")
+@click.option("--user", default=None, help="Upload as this user (default: the site user).")
+def bulk_upload(csv_file, dataset_type: str, org: str, folder: str | None, user: str | None) -> None:
+    """Creates publications or datasets of an institution from a CSV whose columns
+    are the fields of the type's schema plus document (a link, or a file of the
+    --files folder) and document_name. Good rows are created; rejected rows are
+    listed with the reason and nothing of them is kept."""
+    rows = list(csv.DictReader(csv_file))
+
+    def documents(chunk: list[dict[str, str]]) -> dict[str, Any]:
+        names = {os.path.basename(r.get("document") or "") for r in chunk} - {""}
+        paths = [os.path.join(folder, n) for n in sorted(names) if folder and os.path.isfile(os.path.join(folder, n))]
+        return {"documents": [FileStorage(open(path, "rb"), filename=os.path.basename(path)) for path in paths]}
+
+    totals = _in_chunks("transparency_bulk_upload", {"type": dataset_type, "owner_org": org}, rows, user, documents)
+    click.echo(f"{totals['created']} created, {len(totals['rejected'])} rejected")
+    for rejected in totals["rejected"]:
+        click.secho(f"  row {rejected['row']} ({rejected['name']}): {rejected['reason']}", fg="red")
+
+
+def _in_chunks(action: str, data: dict[str, Any], rows: list[dict[str, str]], user: str | None,
+               extra: Callable[[list[dict[str, str]]], dict[str, Any]] = lambda chunk: {},
+               size: int = 10) -> dict[str, Any]:
+    """Sends ``rows`` to an import ``action`` ``size`` at a time behind a progress bar;
+    adds up its counts and numbers rejected rows from the first row of the file."""
+    context = {"user": user or tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+    totals: dict[str, Any] = collections.defaultdict(int, rejected=[])
+    with click.progressbar(range(0, len(rows), size), label=f"Importing {len(rows)} rows") as bar:
+        for start in bar:
+            chunk = rows[start:start + size]
+            given = extra(chunk)
+            try:
+                report = tk.get_action(action)(dict(context), dict(data, rows=chunk, **given))
+            finally:
+                for document in given.get("documents", []):
+                    document.close()
+            for key, value in report.items():
+                if key == "rejected":
+                    totals["rejected"] += [dict(r, row=r["row"] + start) for r in value]
+                else:
+                    totals[key] = totals.get(key, 0) + value
+    return totals

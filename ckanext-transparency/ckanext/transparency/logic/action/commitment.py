@@ -10,7 +10,7 @@ from ckan.types import Context, DataDict
 from ... import portal
 from ...model import MilestoneUpdate
 from .. import schema as schemas
-from .common import show, site_context, validate
+from .common import reason, show, site_context, validate
 
 __all__ = ["transparency_milestone_update_record", "transparency_milestone_update_list",
            "transparency_action_plan_import", "transparency_action_plan_export"]
@@ -135,8 +135,7 @@ def transparency_action_plan_import(context: Context, data_dict: DataDict) -> di
                 report["created"] += 1
         except tk.ValidationError as error:
             model.Session.rollback()
-            reason = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in error.error_dict.items())
-            report["rejected"].append({"row": number, "ogp_id": ogp_id, "reason": reason})
+            report["rejected"].append({"row": number, "ogp_id": ogp_id, "reason": reason(error)})
     return report
 
 

@@ -29,3 +29,8 @@ def show(context: Context, package_id: str, dataset_type: str, not_found: str) -
     if pkg.get("type") != dataset_type:
         raise tk.ObjectNotFound(not_found)
     return pkg
+
+
+def reason(error: tk.ValidationError) -> str:
+    """A ValidationError as one line: ``field: message; field: message``."""
+    return "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in error.error_dict.items())
