@@ -232,3 +232,8 @@ def transparency_ati_state_label(value: str) -> str:
 
 def transparency_refusal_ground_label(value: str) -> str:
     return transparency_choice_label("ati-request", "refusal_ground", value)
+
+
+def transparency_category_label(value: str) -> str:
+    """The label, in the page's language, of an art. 10 category of publications."""
+    return transparency_choice_label("publication", "category", value)

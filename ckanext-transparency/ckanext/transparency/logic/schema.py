@@ -138,6 +138,12 @@ def bulk_upload(not_empty: Validator, unicode_safe: Validator, one_of: Validator
 
 
 @tk.validator_args
+def publication_coverage(ignore_missing: Validator, unicode_safe: Validator,
+                         transparency_no_null: Validator) -> Schema:
+    return {"id": [ignore_missing, unicode_safe, transparency_no_null]}
+
+
+@tk.validator_args
 def ati_statistics(ignore_missing: Validator, unicode_safe: Validator, int_validator: Validator,
                    transparency_organization: Validator) -> Schema:
     return {"institution": [ignore_missing, unicode_safe, transparency_organization],

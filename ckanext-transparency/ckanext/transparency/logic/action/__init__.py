@@ -9,6 +9,8 @@ from .commitment import *  # noqa: F401,F403
 from .commitment import __all__ as _commitment
 from .consultation import *  # noqa: F401,F403
 from .consultation import __all__ as _consultation
+from .publication import *  # noqa: F401,F403
+from .publication import __all__ as _publication
 from .resource import *  # noqa: F401,F403
 from .resource import __all__ as _resource
 from .search import *  # noqa: F401,F403
@@ -16,4 +18,4 @@ from .search import __all__ as _search
 from .stats import *  # noqa: F401,F403
 from .stats import __all__ as _stats
 
-__all__ = _search + _stats + _ati + _consultation + _commitment + _catalog + _bulk + _resource
+__all__ = _search + _stats + _ati + _consultation + _commitment + _catalog + _bulk + _resource + _publication
