@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.search import SearchError
 
 from . import ati, consultations, phases, portal, progress, search, workflow
@@ -237,3 +238,11 @@ def transparency_refusal_ground_label(value: str) -> str:
 def transparency_category_label(value: str) -> str:
     """The label, in the page's language, of an art. 10 category of publications."""
     return transparency_choice_label("publication", "category", value)
+
+
+def transparency_licence_choices(field: dict[str, Any]) -> list[dict[str, str]]:
+    """The open licences a dataset may have (``ckanext.transparency.licences``), the default first."""
+    titles = {lic.id: lic.title for lic in model.Package.get_license_register().values()}
+    default = tk.config.get("ckanext.transparency.default_licence")
+    ids = sorted(tk.config.get("ckanext.transparency.licences"), key=lambda i: i != default)
+    return [{"value": i, "label": titles.get(i, i)} for i in ids]

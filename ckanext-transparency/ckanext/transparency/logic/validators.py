@@ -141,6 +141,16 @@ def transparency_document(value: Any, context: Context) -> Any:
     return value
 
 
+def transparency_licence(value: Any, context: Context) -> Any:
+    """One of the open licences of ``ckanext.transparency.licences``; empty: the default licence."""
+    if value in (None, "", tk.missing):
+        return tk.config.get("ckanext.transparency.default_licence")
+    allowed = tk.config.get("ckanext.transparency.licences")
+    if value not in allowed:
+        raise tk.Invalid(tk._("Choose an open licence: {licences}").format(licences=", ".join(allowed)))
+    return value
+
+
 def transparency_boolean(value: Any, context: Context) -> Any:
     """true or false, written as a JSON boolean, 0 / 1, or true, false, yes, no, on, off."""
     if isinstance(value, bool):
