@@ -71,5 +71,5 @@ def transparency_publication_coverage(context: Context, data_dict: DataDict) -> 
         "covered": sum(1 for c in counts if c["count"]),
         "missing": [c["category"] for c in counts if not c["count"]],
         "years": [{"year": y, "count": n} for y, n in sorted(facets["publication_year"].items(), reverse=True)],
-        "latest": {k: latest[0].get(k) for k in ("name", "title", "publication_date")} if latest else None,
+        "latest": {k: latest[0].get(k) for k in ("name", "title", "title_ar", "publication_date")} if latest else None,
     }
