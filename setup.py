@@ -31,6 +31,7 @@ setup(
     },
     entry_points={
         "ckan.plugins": ["transparency = ckanext.transparency.plugin:TransparencyPlugin"],
+        "ckan.rdf.profiles": ["transparency_dcat_ap = ckanext.transparency.dcat_profile:TransparencyDCATAPProfile"],
     },
     zip_safe=False,
 )

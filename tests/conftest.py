@@ -4,7 +4,8 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
-from typing import Any
+import threading
+from typing import Any, Iterator
 
 import pytest
 
@@ -24,6 +25,18 @@ def clean_db(reset_db, migrate_db_for):
 @pytest.fixture
 def portal(with_plugins, clean_db, clean_index):
     """A portal with every plugin of test.ini, an empty database and index."""
+
+
+@pytest.fixture
+def served(app) -> Iterator[str]:
+    """The portal served over HTTP on a free loopback port, as API clients and harvesters see it."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app.app)  # CKAN's whole WSGI stack, middleware included
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 @pytest.fixture

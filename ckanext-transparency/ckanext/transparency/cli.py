@@ -1,13 +1,17 @@
 """``ckan transparency ...`` commands."""
 from __future__ import annotations
 
+import collections
 import csv
+import os
+from typing import Any, Callable
 
 import click
+from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 
-from . import ati, backup, consultations, demo, indexing, mail
+from . import ati, backup, bulk, consultations, demo, indexing, mail
 
 __all__ = ["transparency"]
 
@@ -89,23 +93,68 @@ def import_plan(csv_file, plan: str, org: str, user: str | None) -> None:
     (ogp_id, milestone_title, milestone_start, milestone_end, milestone_deliverable,
     milestone_weight, milestone_state). Good rows are saved; rejected rows are listed
     with the reason."""
-    rows = [dict(row, row=number) for number, row in enumerate(csv.DictReader(csv_file), start=1)]
-    commitments = [row for row in rows if not (row.get("milestone_title") or "").strip()]
-    by_commitment: dict[str, list] = {}
-    for row in rows:
+    rows = list(enumerate(csv.DictReader(csv_file), start=1))
+    commitments = [(n, row) for n, row in rows if not (row.get("milestone_title") or "").strip()]
+    milestones: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for n, row in rows:
         if (row.get("milestone_title") or "").strip():
-            by_commitment.setdefault((row.get("ogp_id") or "").strip(), []).append(row)
+            milestones.setdefault((row.get("ogp_id") or "").strip(), []).append((n, row))
     # Commitments ten at a time, then each commitment's milestones together.
-    batches = [commitments[i:i + 10] for i in range(0, len(commitments), 10)] + list(by_commitment.values())
-    context = {"user": user or tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
-    totals: dict = {"created": 0, "updated": 0, "milestones": 0, "rejected": []}
-    with click.progressbar(batches, label=f"Importing {len(rows)} rows") as bar:
-        for batch in bar:
-            report = tk.get_action("transparency_action_plan_import")(dict(context), {
-                "id": plan, "owner_org": org, "rows": batch})
-            for key in ("created", "updated", "milestones", "rejected"):
-                totals[key] += report[key]
+    chunks = [commitments[i:i + 10] for i in range(0, len(commitments), 10)] + list(milestones.values())
+    totals = _in_chunks("transparency_action_plan_import", {"id": plan, "owner_org": org}, chunks, user)
     click.echo(f"{totals['created']} created, {totals['updated']} updated, {totals['milestones']} milestones, "
                f"{len(totals['rejected'])} rejected")
     for rejected in sorted(totals["rejected"], key=lambda r: r["row"]):
         click.secho(f"  row {rejected['row']} ({rejected['ogp_id']}): {rejected['reason']}", fg="red")
+
+
+@transparency.command("bulk-upload")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@click.option("--type", "dataset_type", type=click.Choice(bulk.TYPES), default="publication", show_default=True,
+              help="What the rows are.")
+@click.option("--org", required=True, help="The institution the records belong to.")
+@click.option("--files", "folder", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder holding the files named in the document column.")
+@click.option("--user", default=None, help="Upload as this user (default: the site user).")
+def bulk_upload(csv_file, dataset_type: str, org: str, folder: str | None, user: str | None) -> None:
+    """Creates publications or datasets of an institution from a CSV whose columns
+    are the fields of the type's schema plus document (a link, or a file of the
+    --files folder) and document_name. Good rows are created; rejected rows are
+    listed with the reason and nothing of them is kept."""
+    rows = list(csv.DictReader(csv_file))
+
+    def documents(chunk: list[dict[str, str]]) -> dict[str, Any]:
+        names = {os.path.basename(r.get("document") or "") for r in chunk} - {""}
+        paths = [os.path.join(folder, n) for n in sorted(names) if folder and os.path.isfile(os.path.join(folder, n))]
+        return {"documents": [FileStorage(open(path, "rb"), filename=os.path.basename(path)) for path in paths]}
+
+    numbered = list(enumerate(rows, start=1))
+    chunks = [numbered[i:i + 10] for i in range(0, len(numbered), 10)]
+    totals = _in_chunks("transparency_bulk_upload", {"type": dataset_type, "owner_org": org}, chunks, user, documents)
+    click.echo(f"{totals['created']} created, {len(totals['rejected'])} rejected")
+    for rejected in totals["rejected"]:
+        click.secho(f"  row {rejected['row']} ({rejected['name']}): {rejected['reason']}", fg="red")
+
+
+def _in_chunks(action: str, data: dict[str, Any], chunks: list[list[tuple[int, dict[str, str]]]], user: str | None,
+               extra: Callable[[list[dict[str, str]]], dict[str, Any]] = lambda chunk: {}) -> dict[str, Any]:
+    """Sends each chunk of (row number in the file, row) to an import ``action``
+    behind a progress bar; adds up its counts and gives rejected rows their number
+    in the file."""
+    context = {"user": user or tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+    totals: dict[str, Any] = collections.defaultdict(int, rejected=[])
+    with click.progressbar(chunks, label=f"Importing {sum(map(len, chunks))} rows") as bar:
+        for chunk in bar:
+            rows = [row for _, row in chunk]
+            given = extra(rows)
+            try:
+                report = tk.get_action(action)(dict(context), dict(data, rows=rows, **given))
+            finally:
+                for document in given.get("documents", []):
+                    document.close()
+            for key, value in report.items():
+                if key == "rejected":
+                    totals["rejected"] += [dict(r, row=chunk[r["row"] - 1][0]) for r in value]
+                else:
+                    totals[key] += value
+    return totals

@@ -50,26 +50,102 @@ POLICY_AREAS = {"Capacity Building": "capacity-building", "E-Government": "e-gov
 
 ACTION_PLAN = "plan-action-ogp-2018-2020"
 
+# Guides and pages (ckanext-pages), each in French and in Arabic: ``<name>`` and
+# ``<name>-ar``; each version links to the other, the Arabic one under /ar/ (right to left).
 PAGES = [
-    ("about", "À propos du portail",
+    ("about", "À propos du portail", "بخصوص البوابة",
      "Le Portail national de la transparence réalise l'engagement MO0006 du plan d'action "
      "national pour un gouvernement ouvert 2018-2020. Il permet de demander l'accès à "
      "l'information et de suivre sa demande, de lire ce que les institutions publient, "
      "de trouver des données ouvertes, de suivre le plan d'action, de participer aux "
-     "consultations publiques et de lire des statistiques."),
-    ("loi-31-13", "La loi 31-13 en bref",
+     "consultations publiques et de lire des statistiques.",
+     "تجسد البوابة الوطنية للشفافية الالتزام MO0006 من خطة العمل الوطنية للحكومة المنفتحة "
+     "2018-2020. وتمكن من تقديم طلبات الحصول على المعلومات وتتبعها، والاطلاع على ما تنشره "
+     "المؤسسات، والعثور على البيانات المفتوحة، وتتبع خطة العمل، والمشاركة في الاستشارات "
+     "العمومية، والاطلاع على الإحصائيات."),
+    ("loi-31-13", "La loi 31-13 en bref", "القانون 31.13 باختصار",
      "* Toute personne peut demander une information détenue par une institution publique.\n"
      "* L'institution répond dans les **20 jours ouvrables** (art. 16), délai prorogeable une "
      "fois de 20 jours avec un avis motivé ; **3 jours** en cas d'urgence (art. 17).\n"
      "* Un refus est motivé et cite une exception de l'article 7.\n"
      "* Réclamation auprès du chef de l'institution dans les 20 jours ouvrables, puis auprès "
-     "de la Commission du droit d'accès à l'information (CDAI) dans les 30 jours."),
-    ("guide-publication", "Guide de l'éditeur",
-     "1. Connectez-vous avec le compte de votre institution.\n"
-     "2. Choisissez le type de contenu : publication proactive, jeu de données, engagement.\n"
-     "3. Renseignez les champs en arabe et en français, joignez les documents.\n"
-     "4. Publiez : le contenu apparaît dans la recherche et dans l'API du portail."),
+     "de la Commission du droit d'accès à l'information (CDAI) dans les 30 jours.\n"
+     "* Les institutions publient d'elles-mêmes les informations de l'article 10 : textes, "
+     "budgets, marchés, concours, rapports, statistiques, procédures et formulaires.",
+     "* يحق لكل شخص طلب معلومة توجد في حوزة مؤسسة عمومية.\n"
+     "* تجيب المؤسسة داخل أجل **20 يوم عمل** (المادة 16)، قابل للتمديد مرة واحدة بـ20 يوما "
+     "مع إشعار معلل؛ و**3 أيام** في حالة الاستعجال (المادة 17).\n"
+     "* يكون الرفض معللا ويستند إلى استثناء من المادة 7.\n"
+     "* الشكاية لدى رئيس المؤسسة داخل 20 يوم عمل، ثم لدى لجنة الحق في الحصول على المعلومات "
+     "داخل 30 يوما.\n"
+     "* تنشر المؤسسات تلقائيا معلومات المادة 10: النصوص، والميزانيات، والصفقات، والمباريات، "
+     "والتقارير، والإحصائيات، والمساطر والمطبوعات."),
+    ("guide-publication", "Guide de l'éditeur", "دليل الناشر",
+     "## Publier\n\n"
+     "1. Connectez-vous avec le compte de votre institution (éditeur de son organisation).\n"
+     "2. Choisissez le type de contenu : publication proactive (avec sa catégorie de "
+     "l'article 10), jeu de données, engagement.\n"
+     "3. Renseignez les champs en arabe et en français, joignez les documents (PDF, CSV, "
+     "tableurs, textes ; 10 Mo au plus par fichier).\n"
+     "4. Publiez : le contenu apparaît dans la recherche, dans l'API et dans le catalogue DCAT.\n\n"
+     "## Publier beaucoup à la fois\n\n"
+     "Préparez un fichier CSV dont les colonnes sont les champs du formulaire, plus "
+     "`document` (le nom du fichier joint ou un lien) : l'administrateur le charge avec "
+     "`ckan transparency bulk-upload`, ou votre application avec l'action "
+     "`transparency_bulk_upload`. Les lignes correctes sont publiées ; les autres sont "
+     "listées avec la raison, à corriger puis renvoyer.\n\n"
+     "## Mettre à jour\n\n"
+     "Modifiez la fiche ou remplacez son document : la date de mise à jour change et les "
+     "moissonneurs reprennent la fiche. La page « Publication par institution » montre les "
+     "catégories de l'article 10 que votre institution n'a pas encore couvertes.",
+     "## النشر\n\n"
+     "1. ادخلوا بحساب مؤسستكم (محرر في منظمتها).\n"
+     "2. اختاروا نوع المحتوى: منشور استباقي (مع صنفه من المادة 10)، أو مجموعة بيانات، أو التزام.\n"
+     "3. املؤوا الحقول بالعربية والفرنسية، وأرفقوا الوثائق (PDF، CSV، جداول، نصوص؛ 10 ميغابايت "
+     "على الأكثر لكل ملف).\n"
+     "4. انشروا: يظهر المحتوى في البحث وفي واجهة البرمجة وفي فهرس DCAT.\n\n"
+     "## النشر المكثف\n\n"
+     "أعدوا ملف CSV أعمدته هي حقول الاستمارة، إضافة إلى `document` (اسم الملف المرفق أو رابط): "
+     "يحمله المسؤول بالأمر `ckan transparency bulk-upload`، أو تطبيقكم بالإجراء "
+     "`transparency_bulk_upload`. تنشر الأسطر الصحيحة، وتسرد الأخرى مع السبب لتصحيحها وإعادة إرسالها.\n\n"
+     "## التحيين\n\n"
+     "عدلوا البطاقة أو عوضوا وثيقتها: يتغير تاريخ التحيين وتستعيد أدوات الحصاد البطاقة. "
+     "وتبين صفحة «النشر حسب المؤسسة» أصناف المادة 10 التي لم تغطها مؤسستكم بعد."),
+    ("faq", "Questions fréquentes", "أسئلة متكررة",
+     "**Qui voit mon identité quand je demande une information ?** Vous, les agents "
+     "d'information de l'institution interrogée et les administrateurs du portail ; elle "
+     "n'est jamais publiée.\n\n"
+     "**En combien de temps l'institution répond-elle ?** 20 jours ouvrables, une fois "
+     "prorogeables de 20 jours ; 3 jours si la vie, la sécurité ou la liberté d'une personne "
+     "est en jeu.\n\n"
+     "**Et si la réponse ne vient pas ou ne me satisfait pas ?** Réclamez auprès du chef de "
+     "l'institution, puis auprès de la CDAI, depuis la page de votre demande.\n\n"
+     "**Puis-je réutiliser les données ouvertes ?** Oui, selon la licence ouverte indiquée "
+     "sur chaque jeu de données.\n\n"
+     "**Comment moissonner le portail ?** Par l'API CKAN (`package_search`, avec "
+     "`metadata_modified` pour ne reprendre que ce qui a changé) ou par le catalogue DCAT "
+     "(`/catalog.ttl`, `/catalog.rdf`, `/catalog.jsonld`).",
+     "**من يرى هويتي عندما أطلب معلومة؟** أنتم، والمكلفون بالمعلومات في المؤسسة المعنية، "
+     "ومسيرو البوابة؛ ولا تنشر أبدا.\n\n"
+     "**ما أجل جواب المؤسسة؟** 20 يوم عمل، قابلة للتمديد مرة واحدة بـ20 يوما؛ و3 أيام إذا "
+     "تعلق الأمر بحياة شخص أو سلامته أو حريته.\n\n"
+     "**وإذا لم يصل الجواب أو لم يرضني؟** قدموا شكاية إلى رئيس المؤسسة، ثم إلى لجنة الحق في "
+     "الحصول على المعلومات، من صفحة طلبكم.\n\n"
+     "**هل يمكنني إعادة استعمال البيانات المفتوحة؟** نعم، وفق الترخيص المفتوح المبين في كل "
+     "مجموعة بيانات.\n\n"
+     "**كيف يمكن حصاد البوابة؟** عبر واجهة برمجة CKAN (`package_search`، مع `metadata_modified` "
+     "لجلب ما تغير فقط) أو عبر فهرس DCAT (`/catalog.ttl` و`/catalog.rdf` و`/catalog.jsonld`)."),
 ]
+
+
+def page_versions() -> list[tuple[str, str, str]]:
+    """Every page of the demo as (name, title, content): the French and the Arabic version
+    of each guide, each ending with a link to the other."""
+    found = []
+    for name, title, title_ar, content, content_ar in PAGES:
+        found.append((name, title, f"{content}\n\n[العربية](/ar/pages/{name}-ar)"))
+        found.append((f"{name}-ar", title_ar, f"{content_ar}\n\n[Français](/fr/pages/{name})"))
+    return found
 
 
 def steps() -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
@@ -334,7 +410,7 @@ def _closed_consultation(context: dict[str, Any]) -> None:
 
 
 def _pages(context: dict[str, Any]) -> None:
-    for name, title, content in PAGES:
+    for name, title, content in page_versions():
         page = tk.get_action("ckanext_pages_show")(dict(context), {"page": name})
         if page and page.get("title") == title and page.get("content") == content:
             continue

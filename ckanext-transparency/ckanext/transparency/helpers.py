@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.search import SearchError
 
 from . import ati, consultations, phases, portal, progress, search, workflow
@@ -239,3 +240,16 @@ def transparency_points(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def transparency_number(value: float) -> str:
     """A value as people write it: no trailing .0, at most two decimals."""
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def transparency_category_label(value: str) -> str:
+    """The label, in the page's language, of an art. 10 category of publications."""
+    return transparency_choice_label("publication", "category", value)
+
+
+def transparency_licence_choices(field: dict[str, Any]) -> list[dict[str, str]]:
+    """The open licences a dataset may have (``ckanext.transparency.licences``), the default first."""
+    titles = {lic.id: lic.title for lic in model.Package.get_license_register().values()}
+    default = tk.config.get("ckanext.transparency.default_licence")
+    ids = sorted(tk.config.get("ckanext.transparency.licences"), key=lambda i: i != default)
+    return [{"value": i, "label": titles.get(i, i)} for i in ids]

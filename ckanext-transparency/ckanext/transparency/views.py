@@ -255,3 +255,20 @@ def plan_export(id: str, fmt: str) -> Any:
     if fmt == "csv":
         return _csv_file(rows, list(rows[0]) if rows else ["ogp_id"], f"{id}.csv")
     tk.abort(404)
+
+
+publications = Blueprint("publication_views", __name__, url_prefix="/publications")
+
+
+@publications.route("/coverage", defaults={"id": None})
+@publications.route("/coverage/<id>")
+def coverage(id: str | None) -> Any:
+    """What institutions publish per art. 10 category: all of them, or one."""
+    try:
+        data = tk.get_action("transparency_publication_coverage")(portal.user_context(), {"id": id} if id else {})
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("No institution has this name"))
+    except SearchError:
+        return tk.render("transparency/search_unavailable.html"), 503
+    template = "transparency/publication/coverage.html" if id else "transparency/publication/coverage_list.html"
+    return tk.render(template, {"coverage": data})

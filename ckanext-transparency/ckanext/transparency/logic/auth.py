@@ -24,6 +24,8 @@ __all__ = [
     "transparency_contribution_answer",
     "transparency_consultation_report_publish",
     "transparency_contribution_export",
+    "transparency_bulk_upload",
+    "transparency_publication_coverage",
     "package_create",
     "package_update",
     "package_patch",
@@ -123,6 +125,18 @@ def transparency_consultation_report_publish(context: Context, data_dict: DataDi
 def transparency_contribution_export(context: Context, data_dict: DataDict) -> AuthResult:
     """The export holds contributors' contact details: officers of the organizing institution only."""
     return _organizing_officer(context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def transparency_publication_coverage(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public: it counts public publications only."""
+    return {"success": True}
+
+
+def transparency_bulk_upload(context: Context, data_dict: DataDict) -> AuthResult:
+    """Officers (editors) of the institution whose records are uploaded, and sysadmins."""
+    return _officer_of(context, data_dict["owner_org"],
+                       tk._("Only the officers of the institution may upload its records"))
 
 
 # ATI requests change through the workflow only (which acts with ignore_auth):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, Validator
 
-from .. import consultations
+from .. import bulk, consultations
 
 
 @tk.validator_args
@@ -128,6 +128,20 @@ def plan_import(not_empty: Validator, unicode_safe: Validator, transparency_no_n
     return {"id": [not_empty, unicode_safe, transparency_no_null],
             "owner_org": [not_empty, unicode_safe, transparency_organization],
             "rows": []}
+
+
+@tk.validator_args
+def bulk_upload(not_empty: Validator, unicode_safe: Validator, one_of: Validator,
+                transparency_organization: Validator) -> Schema:
+    return {"type": [not_empty, unicode_safe, one_of(list(bulk.TYPES))],
+            "owner_org": [not_empty, unicode_safe, transparency_organization],
+            "csv": [], "rows": [], "documents": []}
+
+
+@tk.validator_args
+def publication_coverage(ignore_missing: Validator, unicode_safe: Validator,
+                         transparency_no_null: Validator) -> Schema:
+    return {"id": [ignore_missing, unicode_safe, transparency_no_null]}
 
 
 @tk.validator_args

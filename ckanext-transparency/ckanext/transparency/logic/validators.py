@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context
 
-from .. import privacy
+from .. import privacy, uploads
 
 _OGP_ID = re.compile(r"^[A-Z]{2}\d{4}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -142,21 +142,23 @@ def transparency_required_if_urgent(key: Any, data: dict[Any, Any], errors: dict
         errors[key].append(tk._("Say why the request is urgent (life, safety or freedom at stake)"))
 
 
-DOCUMENT_EXTENSIONS = {"pdf", "csv", "xlsx", "xls", "ods", "docx", "odt", "txt", "zip", "png", "jpg", "jpeg"}
-
-
 def transparency_document(value: Any, context: Context) -> Any:
-    """An uploaded document whose name is safe and whose type is one a person can open."""
-    filename = getattr(value, "filename", None)
-    if filename is None:
+    """An uploaded document that ``uploads.check`` accepts."""
+    if not uploads.is_upload(value):
         if value in ("", None):
             return value
         raise tk.Invalid(tk._("Send the document as a file upload"))
-    if "/" in filename or "\\" in filename or filename.startswith(".") or "\x00" in filename:
-        raise tk.Invalid(tk._("The file name may not contain a path"))
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension not in DOCUMENT_EXTENSIONS:
-        raise tk.Invalid(tk._("Accepted documents: {types}").format(types=", ".join(sorted(DOCUMENT_EXTENSIONS))))
+    uploads.check(value)
+    return value
+
+
+def transparency_licence(value: Any, context: Context) -> Any:
+    """One of the open licences of ``ckanext.transparency.licences``; empty: the default licence."""
+    if value in (None, "", tk.missing):
+        return tk.config.get("ckanext.transparency.default_licence")
+    allowed = tk.config.get("ckanext.transparency.licences")
+    if value not in allowed:
+        raise tk.Invalid(tk._("Choose an open licence: {licences}").format(licences=", ".join(allowed)))
     return value
 
 

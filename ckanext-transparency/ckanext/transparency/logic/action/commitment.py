@@ -10,7 +10,7 @@ from ckan.types import Context, DataDict
 from ... import portal
 from ...model import MilestoneUpdate
 from .. import schema as schemas
-from .common import show, site_context, validate
+from .common import reason, show, site_context, validate
 
 __all__ = ["transparency_milestone_update_record", "transparency_milestone_update_list",
            "transparency_action_plan_import", "transparency_action_plan_export"]
@@ -114,9 +114,7 @@ def transparency_action_plan_import(context: Context, data_dict: DataDict) -> di
     :type id: string
     :param owner_org: the lead institution of new commitments
     :type owner_org: string
-    :param rows: the rows, as objects keyed by column name; a row may carry
-        ``row``, its number in your file, used in the report (default: its
-        position in the list, from 1)
+    :param rows: the rows, as objects keyed by column name (numbered from 1 in the report)
     :type rows: list of dictionaries
     :returns: ``{"created": n, "updated": n, "milestones": n, "rejected": [{"row", "ogp_id", "reason"}]}``
     :rtype: dictionary
@@ -132,11 +130,10 @@ def transparency_action_plan_import(context: Context, data_dict: DataDict) -> di
         if not isinstance(row, dict):
             report["rejected"].append({"row": position, "ogp_id": None, "reason": tk._("Not a row of columns")})
             continue
-        number = row.get("row") if isinstance(row.get("row"), int) else position
         if str(row.get("milestone_title") or "").strip():
-            milestone_rows.setdefault(str(row.get("ogp_id") or "").strip(), []).append((number, row))
+            milestone_rows.setdefault(str(row.get("ogp_id") or "").strip(), []).append((position, row))
         else:
-            _import_commitment(context, plan, data["owner_org"], number, row, report)
+            _import_commitment(context, plan, data["owner_org"], position, row, report)
     for ogp_id, group in milestone_rows.items():
         _import_milestones(context, plan, ogp_id, group, report)
     return report
@@ -165,7 +162,7 @@ def _import_commitment(context: Context, plan: dict[str, Any], owner_org: str, n
             report["created"] += 1
     except tk.ValidationError as error:
         model.Session.rollback()
-        report["rejected"].append({"row": number, "ogp_id": ogp_id, "reason": _reason(error.error_dict)})
+        report["rejected"].append({"row": number, "ogp_id": ogp_id, "reason": reason(error.error_dict)})
 
 
 def _import_milestones(context: Context, plan: dict[str, Any], ogp_id: str,
@@ -190,15 +187,12 @@ def _import_milestones(context: Context, plan: dict[str, Any], ogp_id: str,
         model.Session.rollback()
         errors = error.error_dict.get("milestones")
         if isinstance(errors, list):
-            reject_all({i: _reason(e, "milestone_") for i, e in enumerate(errors) if e})
+            reject_all({i: reason(e, "milestone_") for i, e in enumerate(errors) if e})
         else:
-            reject_all({0: _reason(error.error_dict)})
+            reject_all({0: reason(error.error_dict)})
         return
     report["milestones"] += len(group)
 
-
-def _reason(error_dict: dict[str, Any], prefix: str = "") -> str:
-    return "; ".join(f"{prefix}{field}: {' '.join(map(str, messages))}" for field, messages in error_dict.items())
 
 
 def transparency_action_plan_export(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:

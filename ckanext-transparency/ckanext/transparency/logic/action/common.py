@@ -29,3 +29,9 @@ def show(context: Context, package_id: str, dataset_type: str, not_found: str) -
     if pkg.get("type") != dataset_type:
         raise tk.ObjectNotFound(not_found)
     return pkg
+
+
+def reason(errors: dict[str, Any], prefix: str = "") -> str:
+    """A ValidationError's error dict as one line: ``field: message; field: message``
+    (``prefix`` before each field name)."""
+    return "; ".join(f"{prefix}{field}: {' '.join(map(str, msgs))}" for field, msgs in errors.items())
