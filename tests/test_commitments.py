@@ -187,3 +187,16 @@ def test_evidence_uploaded_as_a_document_is_kept_with_the_commitment(app, plan, 
     assert update["evidence_url"] == evidence["url"] and evidence["url"].endswith("/rapport.pdf")
     path = evidence["url"].split("://", 1)[1].split("/", 1)[1]
     assert app.get("/" + path).data == b"%PDF-1.4 rapport"  # anyone may read the evidence
+
+
+def test_texts_show_in_the_pages_language_and_fall_back_to_the_other(app, people):
+    create(people["sysadmin"], "commitment", "mo0006", "mrafp", ogp_id="MO0006",
+           notes="Créer le portail.", notes_ar="إحداث البوابة.",
+           public_problem="L'information est dispersée.", public_problem_ar="المعلومات مشتتة.",
+           additional_information="Voir le décret.")
+    french = html.unescape(app.get("/commitment/mo0006").body)
+    arabic = html.unescape(app.get("/ar/commitment/mo0006").body)
+    assert 'lang="fr" dir="ltr"><p>Créer le portail.' in french and "إحداث البوابة" not in french
+    assert 'lang="ar" dir="rtl"><p>إحداث البوابة.' in arabic and "Créer le portail" not in arabic
+    assert "L'information est dispersée." in french and "المعلومات مشتتة." in arabic
+    assert 'lang="fr" dir="ltr"><p>Voir le décret.' in arabic  # no Arabic version: the French one, marked

@@ -84,9 +84,12 @@ def transparency_type_label(dataset_type: str) -> str:
 
 
 def transparency_institution_options() -> list[dict[str, str]]:
-    """Every institution (organization) as form options, by title."""
-    orgs = tk.get_action("organization_list")({}, {"all_fields": True, "sort": "title asc", "limit": 1000})
-    return [{"value": org["name"], "text": org["title"] or org["name"]} for org in orgs]
+    """Every institution (organization) as form options, by title: one query for
+    names and titles (organization_list with all_fields also counts datasets)."""
+    orgs = (model.Session.query(model.Group.name, model.Group.title)
+            .filter(model.Group.is_organization.is_(True), model.Group.state == "active")
+            .order_by(model.Group.title))
+    return [{"value": name, "text": title or name} for name, title in orgs]
 
 
 def transparency_choice_options(dataset_type: str, field_name: str) -> list[dict[str, str]]:
@@ -253,3 +256,14 @@ def transparency_licence_choices(field: dict[str, Any]) -> list[dict[str, str]]:
     default = tk.config.get("ckanext.transparency.default_licence")
     ids = sorted(tk.config.get("ckanext.transparency.licences"), key=lambda i: i != default)
     return [{"value": i, "label": titles.get(i, i)} for i in ids]
+
+
+def transparency_localized(pkg: dict[str, Any], field: str) -> dict[str, str | None]:
+    """The text of ``field`` in the page's language (``field`` holds the French
+    version, ``field_ar`` the Arabic one), or else in the other language, with
+    the ``lang`` and ``dir`` to mark it with."""
+    versions = [("fr", pkg.get(field)), ("ar", pkg.get(field + "_ar"))]
+    if tk.h.lang() == "ar":
+        versions.reverse()
+    lang, text = next(((lang, text) for lang, text in versions if text), (None, ""))
+    return {"text": text, "lang": lang, "dir": "rtl" if lang == "ar" else "ltr"}
