@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import logging.config
 import random
+import subprocess
 import sys
 import time
 from typing import Any, Callable
@@ -93,6 +95,7 @@ ADMIN, OFFICER, CITIZENS = "bench-admin", "bench-officer", [f"bench-citizen-{i}"
 WEB_CITIZENS = [f"bench-web-{i}" for i in range(1, 5)]  # the workload's submitters
 NEW_PREFIX = "bench-new-"  # names of the workload's package_create
 PASSWORD = "Bench-pass-2026"
+BATCH = 25  # records per transaction while loading
 
 
 def plan(flavour: str, size: int) -> list[str]:
@@ -218,35 +221,79 @@ def _submit(tk: Any, data: dict[str, Any], i: int) -> None:
         move({"user": citizen if actor == "citizen" else OFFICER}, args)
 
 
-def load(tk: Any, model: Any, flavour: str, size: int) -> None:
+def _site_context(tk: Any) -> Callable[..., dict[str, Any]]:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    return lambda **extra: dict({"user": site_user, "ignore_auth": True}, **extra)
 
-    def context() -> dict[str, Any]:
-        return {"user": site_user, "ignore_auth": True}
 
-    _people(tk, model, context)
-    done = {name for (name,) in model.Session.query(model.Package.name).filter(model.Package.name.like("bench-%"),
-                                                                                model.Package.state == "active")}
+def _load_records(tk: Any, model: Any, flavour: str, size: int, indexes: list[int]) -> None:
+    """Creates the records ``indexes`` of the catalog that are not there yet (so loading resumes),
+    committing every BATCH records."""
+    context = _site_context(tk)
     kinds = plan(flavour, size)
-    began, shown = time.monotonic(), 0.0
-    ati_done = model.Session.query(model.Package).filter(model.Package.type == "ati-request").count()
-    ati_seen = 0
-    for i, kind in enumerate(kinds):
-        rng = random.Random(SEED * 1_000_003 + i)
-        data = record(kind, i, rng, flavour)
-        if kind == "ati-request":  # named by tracking number: skip as many as already filed
-            ati_seen += 1
-            if ati_seen > ati_done:
-                _submit(tk, data, i)
+    done = {name for (name,) in model.Session.query(model.Package.name).filter(model.Package.name.like("bench-%"))}
+    filed: set[str] = set()
+    if flavour == "portal":
+        from ckanext.transparency.model import AtiRequester
+        filed = {number for (number,) in model.Session.query(AtiRequester.id_number)}
+    pending = 0
+    for i in indexes:
+        data = record(kinds[i], i, random.Random(SEED * 1_000_003 + i), flavour)
+        if kinds[i] == "ati-request":  # named by its tracking number: known by its requester's id number
+            if data["id_number"] not in filed:
+                _submit(tk, data, i)  # commits, with the records before it
+                pending = 0
         elif data["name"] not in done:
-            tk.get_action("package_create")(context(), data)
-        now = time.monotonic()
-        if now - shown > 2 or i + 1 == len(kinds):
-            shown = now
-            rate = (i + 1) / max(now - began, 1e-9)
-            print(f"\r  {flavour} {size}: {i + 1}/{len(kinds)} records, {rate:.0f}/s, "
-                  f"about {(len(kinds) - i - 1) / rate:.0f} s left   ", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
+            tk.get_action("package_create")(context(defer_commit=True, return_id_only=True), data)
+            pending += 1
+            if pending >= BATCH:
+                model.repo.commit()
+                pending = 0
+    model.repo.commit()
+
+
+def load(tk: Any, model: Any, args: argparse.Namespace) -> None:
+    """Loads the catalog: people, then the records that others refer to (action plans, every
+    tag) in this process, then the rest in ``args.jobs`` processes, showing progress."""
+    kinds = plan(args.flavour, args.size)
+    _people(tk, model, _site_context(tk))
+    # Action plans come first in the plan; records up to the last new tag follow, so that the
+    # processes never race to create the same plan or tag.
+    seen: set[str] = set()
+    first = 0
+    while first < len(kinds) and (kinds[first] == "action-plan" or len(seen) < len(SUBJECTS_FR)):
+        data = record(kinds[first], first, random.Random(SEED * 1_000_003 + first), args.flavour)
+        seen.update(t["name"] for t in data.get("tags", []))
+        first += 1
+    _load_records(tk, model, args.flavour, args.size, list(range(first)))
+    children = [subprocess.Popen([sys.executable, __file__, "--ini", args.ini, "--flavour", args.flavour,
+                                  "--size", str(args.size), "--part", str(part), "--jobs", str(args.jobs)])
+                for part in range(args.jobs)]
+    began = time.monotonic()
+    while True:
+        running = [c for c in children if c.poll() is None]
+        count = _count(model, args.flavour)
+        rate = count / max(time.monotonic() - began, 1)
+        print(f"\r  {args.flavour} {args.size}: {count}/{len(kinds)} records, {rate:.1f}/s, "
+              f"about {(len(kinds) - count) / max(rate, 0.01):.0f} s left   ", end="", flush=True)
+        if not running:
+            break
+        time.sleep(3)
+    print()
+    if any(c.returncode for c in children) or count < len(kinds):
+        raise SystemExit(f"loading failed: {count} of {len(kinds)} records loaded (rerun to resume)")
+
+
+def _count(model: Any, flavour: str) -> int:
+    """Records of the catalog in the database (the workload's excluded)."""
+    model.Session.remove()
+    names = model.Session.query(model.Package).filter(model.Package.name.like("bench-%"),
+                                                      ~model.Package.name.like(NEW_PREFIX + "%")).count()
+    if flavour == "plain":
+        return names
+    from ckanext.transparency.model import AtiRequester
+    citizens = [model.User.get(name).id for name in CITIZENS]
+    return names + model.Session.query(AtiRequester).filter(AtiRequester.user_id.in_(citizens)).count()
 
 
 def purge_workload(tk: Any, model: Any, flavour: str) -> int:
@@ -278,6 +325,8 @@ def main() -> int:
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--purge", action="store_true", help="only purge what the workload created")
     parser.add_argument("--tokens", help="write API tokens for the workload into this JSON file")
+    parser.add_argument("--jobs", type=int, default=3, help="loading processes")
+    parser.add_argument("--part", type=int, help=argparse.SUPPRESS)  # a loading process: records i % jobs == part
     args = parser.parse_args()
 
     from ckan.cli import CKANConfigLoader
@@ -286,15 +335,20 @@ def main() -> int:
     from ckan import model
     from ckan.lib import search
 
+    logging.config.fileConfig(args.ini, disable_existing_loggers=False)
     app = make_app(CKANConfigLoader(args.ini).get_config())
     with app._wsgi_app.test_request_context():
         # One Solr commit at the end instead of one per record (Solr soft-commits every second anyway).
         tk.config["ckan.search.solr_commit"] = False
+        if args.part is not None:
+            size = len(plan(args.flavour, args.size))
+            _load_records(tk, model, args.flavour, args.size, list(range(args.part, size, args.jobs)))
+            return 0
         purged = purge_workload(tk, model, args.flavour)
         if purged:
             print(f"  {args.flavour} {args.size}: purged {purged} records created by the workload")
         if not args.purge:
-            load(tk, model, args.flavour, args.size)
+            load(tk, model, args)
         if args.tokens:
             write_tokens(tk, args.tokens)
         search.commit()

@@ -90,7 +90,8 @@ def markdown(report: dict[str, Any]) -> str:
         "compare ratios rather than absolute times.",
         "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
         f"- CKAN under gunicorn, {report['workers']} workers; {report['clients']} concurrent clients, "
-        f"{report['warmup']} warm-up then {report['requests']} requests per operation; latencies in ms "
+        f"{report['warmup']} warm-up then {report['requests']} requests per operation (writes: a quarter, as "
+        "each commits to Solr); latencies in ms "
         "(p50 = median, p95 = 95th percentile), req/s = requests / wall time.",
         "- plain: `ckan.plugins = activity scheming_datasets` with `ckanext.scheming:ckan_dataset.yaml`, "
         "every record a dataset; portal: config/portal.ini, records of every type.",
