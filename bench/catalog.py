@@ -207,7 +207,7 @@ def _people(tk: Any, model: Any, context: Callable[[], dict[str, Any]]) -> None:
         tk.get_action("organization_member_create")(context(), {"id": name, "username": OFFICER, "role": "editor"})
 
 
-def _submit(tk: Any, data: dict[str, Any], i: int) -> None:
+def _submit(tk: Any, data: dict[str, Any], i: int) -> str:
     steps = ATI_PATHS[data.pop("path")]
     citizen = CITIZENS[i % len(CITIZENS)]
     pkg = tk.get_action("transparency_ati_request_submit")({"user": citizen}, data)
@@ -219,6 +219,7 @@ def _submit(tk: Any, data: dict[str, Any], i: int) -> None:
         if transition in ("refuse", "answer_partly"):
             args["ground"] = GROUNDS[i % len(GROUNDS)]
         move({"user": citizen if actor == "citizen" else OFFICER}, args)
+    return pkg["id"]
 
 
 def _site_context(tk: Any) -> Callable[..., dict[str, Any]]:
@@ -226,9 +227,9 @@ def _site_context(tk: Any) -> Callable[..., dict[str, Any]]:
     return lambda **extra: dict({"user": site_user, "ignore_auth": True}, **extra)
 
 
-def _load_records(tk: Any, model: Any, flavour: str, size: int, indexes: list[int]) -> None:
+def _load_records(tk: Any, model: Any, flavour: str, size: int, indexes: list[int]) -> list[str]:
     """Creates the records ``indexes`` of the catalog that are not there yet (so loading resumes),
-    committing every BATCH records."""
+    committing every BATCH records. Returns the ids of the packages created."""
     context = _site_context(tk)
     kinds = plan(flavour, size)
     done = {name for (name,) in model.Session.query(model.Package.name).filter(model.Package.name.like("bench-%"))}
@@ -236,27 +237,55 @@ def _load_records(tk: Any, model: Any, flavour: str, size: int, indexes: list[in
     if flavour == "portal":
         from ckanext.transparency.model import AtiRequester
         filed = {number for (number,) in model.Session.query(AtiRequester.id_number)}
-    pending = 0
+    created, pending = [], 0
     for i in indexes:
         data = record(kinds[i], i, random.Random(SEED * 1_000_003 + i), flavour)
         if kinds[i] == "ati-request":  # named by its tracking number: known by its requester's id number
             if data["id_number"] not in filed:
-                _submit(tk, data, i)  # commits, with the records before it
+                created.append(_submit(tk, data, i))  # commits, with the records before it
                 pending = 0
         elif data["name"] not in done:
-            tk.get_action("package_create")(context(defer_commit=True, return_id_only=True), data)
+            created.append(tk.get_action("package_create")(context(defer_commit=True, return_id_only=True), data))
             pending += 1
             if pending >= BATCH:
                 model.repo.commit()
                 pending = 0
     model.repo.commit()
+    return created
+
+
+def _load_part(tk: Any, model: Any, args: argparse.Namespace) -> None:
+    """One loading process: the records i % jobs == part, saved without indexing each change
+    (a request and its transitions, or a package and its resources, are indexed once at the end),
+    each commit without waiting for the disk (a lost catalog is loaded again)."""
+    import ckan.plugins as plugins
+    from ckan.lib import search
+    from sqlalchemy import event
+
+    plugins.unload("synchronous_search")
+
+    @event.listens_for(model.meta.engine, "connect")
+    def _no_sync(connection: Any, record: Any) -> None:
+        connection.autocommit = True  # a SET inside a transaction would go with its rollback
+        connection.cursor().execute("SET synchronous_commit TO off")
+        connection.autocommit = False
+
+    model.meta.engine.dispose()
+    created = _load_records(tk, model, args.flavour, args.size,
+                            list(range(args.part, len(plan(args.flavour, args.size)), args.jobs)))
+    search.rebuild(package_ids=created, defer_commit=True, quiet=True)
 
 
 def load(tk: Any, model: Any, args: argparse.Namespace) -> None:
     """Loads the catalog: people, then the records that others refer to (action plans, every
     tag) in this process, then the rest in ``args.jobs`` processes, showing progress."""
+    from ckan.lib import search
+
     kinds = plan(args.flavour, args.size)
     _people(tk, model, _site_context(tk))
+    if _count(model, args.flavour) == len(kinds):
+        print(f"  {args.flavour} {args.size}: the {len(kinds)} records are there (cached)")
+        return
     # Action plans come first in the plan; records up to the last new tag follow, so that the
     # processes never race to create the same plan or tag.
     seen: set[str] = set()
@@ -269,19 +298,24 @@ def load(tk: Any, model: Any, args: argparse.Namespace) -> None:
     children = [subprocess.Popen([sys.executable, __file__, "--ini", args.ini, "--flavour", args.flavour,
                                   "--size", str(args.size), "--part", str(part), "--jobs", str(args.jobs)])
                 for part in range(args.jobs)]
-    began = time.monotonic()
+    began, before = time.monotonic(), _count(model, args.flavour)
     while True:
         running = [c for c in children if c.poll() is None]
         count = _count(model, args.flavour)
-        rate = count / max(time.monotonic() - began, 1)
-        print(f"\r  {args.flavour} {args.size}: {count}/{len(kinds)} records, {rate:.1f}/s, "
-              f"about {(len(kinds) - count) / max(rate, 0.01):.0f} s left   ", end="", flush=True)
+        rate = (count - before) / max(time.monotonic() - began, 1)
+        print(f"\r  {args.flavour} {args.size}: {count}/{len(kinds)} records saved ({rate:.1f}/s), "
+              f"{_indexed(tk)} indexed   ", end="", flush=True)
         if not running:
             break
         time.sleep(3)
     print()
     if any(c.returncode for c in children) or count < len(kinds):
         raise SystemExit(f"loading failed: {count} of {len(kinds)} records loaded (rerun to resume)")
+    search.rebuild(only_missing=True, defer_commit=True, quiet=True)  # what an interrupted run left out
+
+
+def _indexed(tk: Any) -> int:
+    return tk.get_action("package_search")({"ignore_auth": True}, {"rows": 0, "include_private": True})["count"]
 
 
 def _count(model: Any, flavour: str) -> int:
@@ -341,8 +375,7 @@ def main() -> int:
         # One Solr commit at the end instead of one per record (Solr soft-commits every second anyway).
         tk.config["ckan.search.solr_commit"] = False
         if args.part is not None:
-            size = len(plan(args.flavour, args.size))
-            _load_records(tk, model, args.flavour, args.size, list(range(args.part, size, args.jobs)))
+            _load_part(tk, model, args)
             return 0
         purged = purge_workload(tk, model, args.flavour)
         if purged:
