@@ -42,33 +42,29 @@ def ratio(a: float | None, b: float | None) -> float | None:
 
 def tables(raws: list[dict[str, Any]]) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]]:
     """Rows per size, and the growth rows (largest size / smallest) per operation and flavour."""
-    by = {(r["flavour"], r["size"]): r["operations"] for r in raws}
-    sizes = sorted({r["size"] for r in raws})
+    by_size = {r["size"]: r["operations"] for r in sorted(raws, key=lambda r: r["size"])}
     rows: dict[int, list[dict[str, Any]]] = {}
-    for size in sizes:
-        plain, portal = by.get(("plain", size), {}), by.get(("portal", size), {})
-        names = list(portal) + [n for n in plain if n not in portal]
+    for size, by_flavour in by_size.items():
         rows[size] = []
-        for name in names:
+        for name in by_flavour["portal"]:
             if name.endswith(SOLR):
                 continue
             row: dict[str, Any] = {"operation": name}
-            for flavour, ops in (("plain", plain), ("portal", portal)):
+            for flavour, ops in by_flavour.items():
                 if name in ops:
                     op = ops[name]
                     row[flavour] = {k: round(op[k], 1) for k in ("p50", "p95", "per_second")}
                     row[flavour]["statuses"] = op["statuses"]
                     if name + SOLR in ops:
-                        solr = ops[name + SOLR]
-                        row[flavour]["solr_p50"] = round(solr["p50"], 1)
-                        row[flavour]["ckan_over_solr"] = ratio(op["p50"], solr["p50"])
+                        row[flavour]["solr_p50"] = round(ops[name + SOLR]["p50"], 1)
+                        row[flavour]["ckan_over_solr"] = ratio(op["p50"], ops[name + SOLR]["p50"])
             row["portal_over_plain"] = ratio(row.get("portal", {}).get("p50"), row.get("plain", {}).get("p50"))
             rows[size].append(row)
     growth = []
+    sizes = list(rows)
     if len(sizes) > 1:
-        small, large = sizes[0], sizes[-1]
-        for row in rows[large]:
-            before = next((r for r in rows[small] if r["operation"] == row["operation"]), {})
+        for row in rows[sizes[-1]]:
+            before = next((r for r in rows[sizes[0]] if r["operation"] == row["operation"]), {})
             growth.append({"operation": row["operation"], **{
                 flavour: ratio(row.get(flavour, {}).get("p50"), before.get(flavour, {}).get("p50"))
                 for flavour in ("plain", "portal")}})
@@ -91,15 +87,16 @@ def markdown(report: dict[str, Any]) -> str:
         "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
         f"- CKAN under gunicorn, {report['workers']} workers; {report['clients']} concurrent clients, "
         f"{report['warmup']} warm-up then {report['requests']} requests per operation (writes: a quarter, as "
-        "each commits to Solr); latencies in ms "
+        f"each commits to Solr), in {report['rounds']} slices alternating plain and portal; latencies in ms "
         "(p50 = median, p95 = 95th percentile), req/s = requests / wall time.",
         "- plain: `ckan.plugins = activity scheming_datasets` with `ckanext.scheming:ckan_dataset.yaml`, "
         "every record a dataset; portal: config/portal.ini, records of every type.",
         "- portal / plain: ratio of medians; CKAN / Solr: median of package_search over the median of the "
         "same select sent to Solr directly.", ""]
     for size, rows in report["sizes"].items():
-        loads = ", ".join(f"{f}: {report['load'][f][size]}" for f in ("plain", "portal") if size in report["load"][f])
-        lines += [f"## {size} records", "", f"Load average (1 min) before each measurement: {loads}.", "",
+        loads = report["load"][size]
+        lines += [f"## {size} records", "", f"Load average (1 min) before each operation: {min(loads):.1f} to "
+                  f"{max(loads):.1f} ({report['seconds'][size] / 60:.0f} min of measurement).", "",
                   "| operation | plain p50 | plain p95 | plain req/s | portal p50 | portal p95 | portal req/s "
                   "| portal / plain | CKAN / Solr (plain, portal) |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -139,13 +136,13 @@ def main() -> int:
         with open(path, encoding="utf-8") as f:
             raws.append(json.load(f))
     rows, growth = tables(raws)
-    first = next(iter(raws[0]["operations"].values()))
+    first = next(iter(raws[0]["operations"]["portal"].values()))
     report = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "command": args.command, "minutes": args.minutes, "machine": machine(), "versions": versions(args),
               "workers": args.workers, "clients": first["clients"], "requests": first["requests"],
-              "warmup": raws[0].get("warmup"),
-              "load": {f: {r["size"]: round(r["load_before"][0], 2) for r in raws if r["flavour"] == f}
-                       for f in ("plain", "portal")},
+              "warmup": raws[0]["warmup"], "rounds": raws[0]["rounds"],
+              "load": {r["size"]: list(r["load"].values()) for r in raws},
+              "seconds": {r["size"]: r["seconds"] for r in raws},
               "sizes": rows, "growth": growth, "raw": raws}
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:

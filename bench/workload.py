@@ -1,19 +1,21 @@
-"""The benchmark's workload: the same operations, in the same order, with the same
-seeded parameters, against one running CKAN (plain or portal) and, for the
-searches, against its Solr core directly with the parameters CKAN sends.
+"""The benchmark's workload: the same operations, with the same seeded parameters,
+against plain CKAN and the portal running side by side and, for the searches,
+against their Solr cores directly with the parameters CKAN sends.
 
-    python bench/workload.py --url http://127.0.0.1:5201 --solr http://127.0.0.1:8985/solr/bench_portal_1000 \
-        --flavour portal --size 1000 --tokens tokens.json --out raw-portal-1000.json
+    python bench/workload.py --size 1000 --out raw-1000.json \
+        --plain http://127.0.0.1:5200 http://127.0.0.1:8985/solr/bench_plain_1000 plain.tokens \
+        --portal http://127.0.0.1:5201 http://127.0.0.1:8985/solr/bench_portal_1000 portal.tokens
 
-Each operation gets a fixed warm-up, then ``--requests`` requests (writes: a quarter) shared by
-``--clients`` threads; it records every latency and the wall time (for requests
-per second). Nothing here passes or fails: bench/report.py turns the raw figures
-into tables.
+Each operation gets a fixed warm-up on both, then ``--requests`` requests (writes:
+a quarter) shared by ``--clients`` threads, in ``--rounds`` alternating slices
+(plain, portal, portal, plain, ...) so that both meet the same background load
+of a shared machine. Every latency and the wall time (for requests per second)
+are kept. Nothing here passes or fails: bench/report.py makes the tables.
 """
 from __future__ import annotations
 
 import argparse
-import itertools
+import dataclasses
 import json
 import os
 import random
@@ -53,35 +55,46 @@ def solr_params(q: str, fq: str, facets: list[str], rows: int) -> list[tuple[str
     return params + sorted(defaults.items())
 
 
-def operations(args: argparse.Namespace, tokens: dict[str, Any]) -> list[tuple[str, Callable[[random.Random, int], Request]]]:
-    """(name, make a request from a seeded generator and a sequence number) for this flavour."""
-    url, api = args.url, args.url + "/api/3/action/"
-    kinds = catalog.plan(args.flavour, args.size)
+@dataclasses.dataclass
+class Target:
+    flavour: str
+    url: str
+    solr: str
+    tokens: dict[str, Any]
+
+
+Make = Callable[[random.Random, int], Request]
+
+
+def operations(target: Target, size: int) -> dict[str, Make]:
+    """{name: make a request from a seeded generator and a sequence number} for this flavour."""
+    url, api, solr = target.url, target.url + "/api/3/action/", target.solr
+    kinds = catalog.plan(target.flavour, size)
     names = {t: [f"bench-{i:06d}" for i, k in enumerate(kinds) if k == t] for t in set(kinds)}
     shown = [f"bench-{i:06d}" for i, k in enumerate(kinds) if k != "ati-request"]
-    types = PORTAL_TYPES if args.flavour == "portal" else ["dataset"]
+    types = PORTAL_TYPES if target.flavour == "portal" else ["dataset"]
     run = int(time.time())
-    admin = {"Authorization": tokens["admin"]}
+    admin = {"Authorization": target.tokens["admin"]}
 
     def search(rng: random.Random, n: int) -> Request:
         return "GET", api + "package_search", {"params": {
             "q": rng.choice(catalog.SUBJECTS_FR), "facet.field": json.dumps(FACETS), "rows": 20}}
 
     def search_solr(rng: random.Random, n: int) -> Request:
-        return "GET", args.solr + "/select", {"params": solr_params(rng.choice(catalog.SUBJECTS_FR), "", FACETS, 20)}
+        return "GET", solr + "/select", {"params": solr_params(rng.choice(catalog.SUBJECTS_FR), "", FACETS, 20)}
 
     def by_type(rng: random.Random, n: int) -> Request:
         return "GET", api + "package_search", {"params": {"fq": f"+dataset_type:{rng.choice(types)}", "rows": 20}}
 
     def by_type_solr(rng: random.Random, n: int) -> Request:
-        return "GET", args.solr + "/select", {"params": solr_params("", f"+dataset_type:{rng.choice(types)}", [], 20)}
+        return "GET", solr + "/select", {"params": solr_params("", f"+dataset_type:{rng.choice(types)}", [], 20)}
 
     def show(rng: random.Random, n: int) -> Request:
         return "GET", api + "package_show", {"params": {"id": rng.choice(shown)}}
 
     def create(rng: random.Random, n: int) -> Request:
-        data = catalog.record("dataset", 10**6 + n, rng, args.flavour)
-        data["name"] = f"bench-new-{run}-{n:05d}"
+        data = catalog.record("dataset", 10**6 + n, rng, target.flavour)
+        data["name"] = f"{catalog.NEW_PREFIX}{run}-{n:05d}"
         return "POST", api + "package_create", {"json": data, "headers": admin}
 
     def home(rng: random.Random, n: int) -> Request:
@@ -102,44 +115,48 @@ def operations(args: argparse.Namespace, tokens: dict[str, Any]) -> list[tuple[s
     def submit(rng: random.Random, n: int) -> Request:
         data = catalog.record("ati-request", 10**6 + n, rng, "portal")
         data.pop("path")
-        token = tokens["citizens"][n % len(tokens["citizens"])]
+        token = target.tokens["citizens"][n % len(target.tokens["citizens"])]
         return "POST", api + "transparency_ati_request_submit", {"json": data, "headers": {"Authorization": token}}
 
-    ops = [(SEARCH, search), (SEARCH + SOLR, search_solr), (BY_TYPE, by_type), (BY_TYPE + SOLR, by_type_solr),
-           ("package_show", show), (CREATE, create), ("home page", home), ("dataset page", dataset_page)]
-    if args.flavour == "portal":
-        ops += [("commitment page", commitment_page), ("ATI statistics action", stats_action),
-                ("statistics page", stats_page), (SUBMIT, submit)]
+    ops = {SEARCH: search, SEARCH + SOLR: search_solr, BY_TYPE: by_type, BY_TYPE + SOLR: by_type_solr,
+           "package_show": show, CREATE: create, "home page": home, "dataset page": dataset_page}
+    if target.flavour == "portal":
+        ops.update({"commitment page": commitment_page, "ATI statistics action": stats_action,
+                    "statistics page": stats_page, SUBMIT: submit})
     return ops
 
 
-def measure(make: Callable[[random.Random, int], Request], seed: int, warmup: int, count: int,
-            clients: int) -> dict[str, Any]:
-    """Warm-up requests, then ``count`` requests by ``clients`` threads; latencies and wall time."""
-    rng = random.Random(seed)
-    planned = [make(rng, n) for n in range(warmup + count)]
-    session = requests.Session()
-    for method, url, kwargs in planned[:warmup]:
-        timed(session, method, url, **kwargs)
-    queue, lock = iter(planned[warmup:]), threading.Lock()
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    errors: list[str] = []
+@dataclasses.dataclass
+class Tally:
+    latencies: list[float] = dataclasses.field(default_factory=list)
+    statuses: dict[str, int] = dataclasses.field(default_factory=dict)
+    errors: list[str] = dataclasses.field(default_factory=list)
+    seconds: float = 0.0  # wall time of the measured slices
+
+    def figures(self, clients: int) -> dict[str, Any]:
+        return dict(percentiles(self.latencies), requests=len(self.latencies), clients=clients, seconds=self.seconds,
+                    per_second=len(self.latencies) / self.seconds, statuses=dict(sorted(self.statuses.items())),
+                    errors=self.errors)
+
+
+def run_slice(planned: list[Request], clients: int, tally: Tally) -> None:
+    """Sends ``planned`` with ``clients`` threads, each with its own connection."""
+    queue, lock = iter(planned), threading.Lock()
 
     def client() -> None:
-        own = requests.Session()
+        session = requests.Session()
         while True:
             with lock:
                 item = next(queue, None)
             if item is None:
                 return
             method, url, kwargs = item
-            status, seconds, response = timed(own, method, url, **kwargs)
+            status, seconds, response = timed(session, method, url, **kwargs)
             with lock:
-                latencies.append(seconds)
-                statuses[status] = statuses.get(status, 0) + 1
-                if status != 200 and len(errors) < 3:
-                    errors.append(f"{status} {url}: {response.text[:200] if response is not None else ''}")
+                tally.latencies.append(seconds)
+                tally.statuses[str(status)] = tally.statuses.get(str(status), 0) + 1
+                if status != 200 and len(tally.errors) < 3:
+                    tally.errors.append(f"{status} {url}: {response.text[:200] if response is not None else ''}")
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     began = time.monotonic()
@@ -147,41 +164,54 @@ def measure(make: Callable[[random.Random, int], Request], seed: int, warmup: in
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.monotonic() - began
-    return dict(percentiles(latencies), requests=count, clients=clients, seconds=wall, per_second=count / wall,
-                statuses={str(k): v for k, v in sorted(statuses.items())}, errors=errors)
+    tally.seconds += time.monotonic() - began
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--solr", required=True)
-    parser.add_argument("--flavour", choices=["plain", "portal"], required=True)
+    parser.add_argument("--plain", nargs=3, metavar=("URL", "SOLR_CORE_URL", "TOKENS"), required=True)
+    parser.add_argument("--portal", nargs=3, metavar=("URL", "SOLR_CORE_URL", "TOKENS"), required=True)
     parser.add_argument("--size", type=int, required=True)
-    parser.add_argument("--tokens", required=True, help="JSON file: {admin: token, citizens: [tokens]}")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    with open(args.tokens, encoding="utf-8") as f:
-        tokens = json.load(f)
+    targets = []
+    for flavour in ("plain", "portal"):
+        url, solr, tokens = getattr(args, flavour)
+        with open(tokens, encoding="utf-8") as f:
+            targets.append(Target(flavour, url, solr, json.load(f)))
+    ops = {t.flavour: operations(t, args.size) for t in targets}
 
-    results: dict[str, Any] = {"flavour": args.flavour, "size": args.size, "warmup": args.warmup,
-                               "load_before": os.getloadavg(),
-                               "operations": {}}
+    results: dict[str, Any] = {"size": args.size, "warmup": args.warmup, "rounds": args.rounds,
+                               "load_before": os.getloadavg(), "load": {}, "operations": {"plain": {}, "portal": {}}}
     began = time.monotonic()
-    for index, (name, make) in enumerate(operations(args, tokens)):
-        print(f"  {args.flavour} {args.size}: {name:50} ", end="", file=sys.stderr, flush=True)
+    for index, name in enumerate(ops["portal"]):
         # Writes commit to Solr each time (CKAN's default) and take seconds: a quarter as many.
         count = max(10, args.requests // 4) if name in WRITES else args.requests
-        figures = measure(make, catalog.SEED + index, args.warmup, count, args.clients)
-        results["operations"][name] = figures
-        print(f"p50 {figures['p50']:7.1f} ms  p95 {figures['p95']:7.1f} ms  {figures['per_second']:6.1f}/s"
-              + ("" if figures["statuses"] == {"200": count} else f"  statuses {figures['statuses']}"),
-              file=sys.stderr, flush=True)
-        for error in figures["errors"]:
-            print(f"    {error}", file=sys.stderr)
+        results["load"][name] = os.getloadavg()[0]
+        here = [t for t in targets if name in ops[t.flavour]]
+        planned, tallies = {}, {}
+        for target in here:  # the same seed: the same requests for both
+            rng = random.Random(catalog.SEED + index)
+            planned[target.flavour] = [ops[target.flavour][name](rng, n) for n in range(args.warmup + count)]
+            tallies[target.flavour] = Tally()
+            run_slice(planned[target.flavour][:args.warmup], args.clients, Tally())
+        bounds = [args.warmup + count * r // args.rounds for r in range(args.rounds + 1)]
+        for r in range(args.rounds):
+            for target in (here if r % 2 == 0 else here[::-1]):
+                run_slice(planned[target.flavour][bounds[r]:bounds[r + 1]], args.clients, tallies[target.flavour])
+        for target in here:
+            figures = tallies[target.flavour].figures(args.clients)
+            results["operations"][target.flavour][name] = figures
+            print(f"  {args.size} {target.flavour:6} {name:50} p50 {figures['p50']:7.1f} ms  "
+                  f"p95 {figures['p95']:7.1f} ms  {figures['per_second']:6.1f}/s"
+                  + ("" if figures["statuses"] == {"200": count} else f"  statuses {figures['statuses']}"),
+                  flush=True)
+            for error in figures["errors"]:
+                print(f"    {error}")
     results["load_after"] = os.getloadavg()
     results["seconds"] = time.monotonic() - began
     with open(args.out, "w", encoding="utf-8") as f:
