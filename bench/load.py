@@ -7,12 +7,13 @@ import argparse
 import collections
 import itertools
 import random
-import statistics
 import sys
 import threading
 import time
 
 import requests
+
+from client import percentiles, timed
 
 PAGES = ["/", "/ar/", "/dataset/", "/commitment/", "/commitment/mo0006", "/commitment/?vocab_policy_areas=open-data",
          "/ati-request/", "/consultation/", "/publication/", "/statistics", "/dataset/regions-du-maroc",
@@ -42,32 +43,24 @@ def main() -> int:
     def browse(seed: int) -> None:
         rng, session = random.Random(seed), requests.Session()
         while time.monotonic() < deadline:
-            start = time.monotonic()
-            try:
-                status = session.get(args.url + rng.choice(PAGES), timeout=30).status_code
-            except requests.RequestException:
-                status = 0
-            record("browse", status, time.monotonic() - start)
+            status, seconds, _ = timed(session, "GET", args.url + rng.choice(PAGES), timeout=30)
+            record("browse", status, seconds)
 
     def submit(token: str) -> None:
         session = requests.Session()
         while time.monotonic() < deadline:
             n = next(counter)
-            start = time.monotonic()
-            try:
-                response = session.post(args.url + "/api/3/action/transparency_ati_request_submit", timeout=30,
-                                        headers={"Authorization": token}, json={
-                                            "owner_org": "mrafp", "title": f"Demande de charge n° {n}",
-                                            "notes": "Le nombre de dossiers traités en 2025.", "delivery": "email",
-                                            "full_name": "Client de charge", "id_number": f"LT{n:06d}",
-                                            "address": "1 rue du Test, Rabat", "email": f"load{n}@load.test"})
-                status = response.status_code
-                if status == 200:
-                    with lock:
-                        acknowledged.append(response.json()["result"]["tracking_number"])
-            except requests.RequestException:
-                status = 0
-            record("submit", status, time.monotonic() - start)
+            status, seconds, response = timed(
+                session, "POST", args.url + "/api/3/action/transparency_ati_request_submit", timeout=30,
+                headers={"Authorization": token}, json={
+                    "owner_org": "mrafp", "title": f"Demande de charge n° {n}",
+                    "notes": "Le nombre de dossiers traités en 2025.", "delivery": "email",
+                    "full_name": "Client de charge", "id_number": f"LT{n:06d}",
+                    "address": "1 rue du Test, Rabat", "email": f"load{n}@load.test"})
+            if status == 200:
+                with lock:
+                    acknowledged.append(response.json()["result"]["tracking_number"])
+            record("submit", status, seconds)
 
     threads = [threading.Thread(target=browse, args=(i,)) for i in range(args.browsers)]
     threads += [threading.Thread(target=submit, args=(args.tokens[i % len(args.tokens)],))
@@ -90,11 +83,10 @@ def main() -> int:
         rows = [r for r in results if r[0] == kind]
         if not rows:
             continue
-        times = sorted(r[2] for r in rows)
-        q = statistics.quantiles(times, n=100)
+        q = percentiles([r[2] for r in rows])
         statuses = collections.Counter(r[1] for r in rows)
         print(f"{kind:7} {len(rows):6} responses  statuses {dict(sorted(statuses.items()))}  "
-              f"p50 {q[49] * 1000:.0f} ms  p95 {q[94] * 1000:.0f} ms  p99 {q[98] * 1000:.0f} ms")
+              f"p50 {q['p50']:.0f} ms  p95 {q['p95']:.0f} ms  p99 {q['p99']:.0f} ms")
     errors = sum(1 for r in results if r[1] >= 500 or r[1] == 0)
     print(f"server errors or failed connections: {errors}")
     print(f"submissions acknowledged: {len(acknowledged)}, found afterwards: {len(acknowledged) - len(missing)}")

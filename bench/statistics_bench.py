@@ -17,13 +17,14 @@ import json
 import os
 import platform
 import random
-import statistics
 import sys
 import time
 import uuid
 
 import requests
 import sqlalchemy as sa
+
+import client
 
 STATES = [("received", None), ("in-progress", None), ("clarification", None), ("answered", "answered"),
           ("partly-answered", "partly-answered"), ("refused", "refused"), ("not-held", "not-held"),
@@ -114,14 +115,14 @@ def measure(url: str, repeat: int) -> dict[str, dict[str, float]]:
             session.get(target, timeout=60).raise_for_status()
         times = []
         for i in range(repeat):
-            start = time.perf_counter()
-            session.get(target, timeout=60).raise_for_status()
-            times.append(1000 * (time.perf_counter() - start))
+            status, seconds, _ = client.timed(session, "GET", target)
+            if status != 200:
+                raise SystemExit(f"{target} answered {status}")
+            times.append(seconds)
             progress(name[:28], i + 1, repeat)
-        times.sort()
-        results[name] = {"median_ms": round(statistics.median(times), 1),
-                         "p95_ms": round(times[max(0, int(0.95 * len(times)) - 1)], 1),
-                         "max_ms": round(times[-1], 1)}
+        figures = client.percentiles(times)
+        results[name] = {"median_ms": round(figures["p50"], 1), "p95_ms": round(figures["p95"], 1),
+                         "max_ms": round(1000 * max(times), 1)}
     received = session.get(targets["transparency_statistics (API)"], timeout=60).json()["result"]["requests"]["received"]
     results["_checked"] = {"received": received}
     return results
