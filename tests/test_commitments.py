@@ -196,7 +196,7 @@ def test_texts_show_in_the_pages_language_and_fall_back_to_the_other(app, people
            additional_information="Voir le décret.")
     french = html.unescape(app.get("/commitment/mo0006").body)
     arabic = html.unescape(app.get("/ar/commitment/mo0006").body)
-    assert 'lang="fr" dir="ltr"><p>Créer le portail.' in french and "إحداث البوابة" not in french
-    assert 'lang="ar" dir="rtl"><p>إحداث البوابة.' in arabic and "Créer le portail" not in arabic
+    assert 'lang="fr" dir="ltr"><p>Créer le portail.' in french and "<p>إحداث البوابة" not in french
+    assert 'lang="ar" dir="rtl"><p>إحداث البوابة.' in arabic and "<p>Créer le portail" not in arabic
     assert "L'information est dispersée." in french and "المعلومات مشتتة." in arabic
     assert 'lang="fr" dir="ltr"><p>Voir le décret.' in arabic  # no Arabic version: the French one, marked

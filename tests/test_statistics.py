@@ -26,11 +26,12 @@ def patch(pkg, **fields):
 def requests(people, ckan_config, monkeypatch):
     """At MRAFP: a answered early (2 working days), b answered on its due date (5),
     c refused a day late then complained about to the head (20), g answered in part
-    (7), d withdrawn, e overdue, h transferred from MEF; at MEF: f new.
-    Received: a, b, c in 2025-12; g, d in 2026-02; e, h, f in 2026-03."""
+    (7), i extended then answered within the extended deadline (30), d withdrawn,
+    e overdue, h transferred from MEF; at MEF: f new.
+    Received: a, b, c in 2025-12; g, d, i in 2026-02; e, h, f in 2026-03."""
     monkeypatch.setitem(ckan_config, "ckanext.transparency.ati.daily_limit", 100)
     today = portal.today()
-    a, b, c, d, e, g, f = (submit(people["requester"], org=org) for org in ["mrafp"] * 6 + ["mef"])
+    a, b, c, d, e, g, i, f = (submit(people["requester"], org=org) for org in ["mrafp"] * 7 + ["mef"])
     h = submit(people["requester"], org="mef")
     transition(people["other_officer"], h, "transfer", target_org="mrafp", note="Compétence du MRAFP.")
     transition(people["officer"], a, "answer", answer="Voici.")
@@ -42,9 +43,11 @@ def requests(people, ckan_config, monkeypatch):
     transition(people["officer"], g, "answer_partly", answer="Une partie.", ground="private-life")
     transition(people["requester"], d, "withdraw")
     patch(e, due_date=(today - datetime.timedelta(days=2)).isoformat())
-    for pkg, days in [(a, 2), (b, 5), (c, 20), (g, 7)]:
+    transition(people["officer"], i, "extend", note="Volume important.")
+    transition(people["officer"], i, "answer", answer="Voici.")
+    for pkg, days in [(a, 2), (b, 5), (c, 20), (g, 7), (i, 30)]:
         patch(pkg, answer_working_days=days)
-    for pkgs, received in [((a, b, c), "2025-12-15"), ((g, d), "2026-02-02"), ((e, h, f), "2026-03-31")]:
+    for pkgs, received in [((a, b, c), "2025-12-15"), ((g, d, i), "2026-02-02"), ((e, h, f), "2026-03-31")]:
         for pkg in pkgs:
             patch(pkg, received_date=received)
     return locals()
@@ -53,27 +56,27 @@ def requests(people, ckan_config, monkeypatch):
 def test_request_figures_match_a_hand_count(requests):
     stats = helpers.call_action("transparency_statistics")
     r = stats["requests"]
-    assert (r["received"], r["answered"], r["on_time"], r["overdue"]) == (8, 4, 3, 1)
-    assert r["on_time_percent"] == 75  # a, b and g of a, b, c and g
-    assert (r["median_working_days"], r["mean_working_days"]) == (6.0, 8.5)  # 2, 5, 7, 20
+    assert (r["received"], r["answered"], r["on_time"], r["overdue"]) == (9, 5, 4, 1)
+    assert r["on_time_percent"] == 80  # a, b, g and i of a, b, c, g and i
+    assert (r["median_working_days"], r["mean_working_days"]) == (7.0, 12.8)  # 2, 5, 7, 20, 30
     assert (r["withdrawn"], r["transferred"]) == (1, 1)
     # The complaint moved c's state, not its outcome.
     assert [(o["name"], o["count"]) for o in r["by_outcome"]] == [
-        ("answered", 2), ("partly-answered", 1), ("refused", 1)]
+        ("answered", 3), ("partly-answered", 1), ("refused", 1)]
     assert [(g["name"], g["count"]) for g in r["by_ground"]] == [("private-life", 2)]
     assert r["complaints"] == {"head": 1, "head_answered": 0, "cdai": 0, "cdai_decided": 0}
     assert [(m["name"], m["count"]) for m in r["by_month"]] == [
-        ("2025-12", 3), ("2026-01", 0), ("2026-02", 2), ("2026-03", 3)]
+        ("2025-12", 3), ("2026-01", 0), ("2026-02", 3), ("2026-03", 3)]
     assert [(i["name"], i["received"], i["answered"], i["on_time_percent"], i["overdue"])
-            for i in r["by_institution"]] == [("mrafp", 7, 4, 75, 1), ("mef", 1, 0, None, 0)]
+            for i in r["by_institution"]] == [("mrafp", 8, 5, 80, 1), ("mef", 1, 0, None, 0)]
 
 
 def test_request_figures_are_filtered_by_institution_and_period(requests):
     def requests_of(**filters):
         return helpers.call_action("transparency_statistics", **filters)["requests"]
     assert requests_of(institution="mef")["received"] == 1
-    assert requests_of(start="2026-02-02", end="2026-02-02")["received"] == 2  # both ends are in the period
-    assert requests_of(start="2026-01-01")["received"] == 5
+    assert requests_of(start="2026-02-02", end="2026-02-02")["received"] == 3  # both ends are in the period
+    assert requests_of(start="2026-01-01")["received"] == 6
     assert requests_of(end="2025-12-31")["answered"] == 3
     assert requests_of(institution="mrafp", start="2026-03-01")["received"] == 2
     with pytest.raises(tk.ValidationError) as error:
@@ -124,16 +127,16 @@ def test_action_plan_and_consultation_figures(people):
 
 def test_the_page_shows_the_figures_and_the_downloads_hold_the_same(app, requests):
     page = html.unescape(app.get("/statistics").body)
-    assert "Vie privée et données à caractère personnel" in page and 'aria-valuenow="75"' in page
+    assert "Vie privée et données à caractère personnel" in page and 'aria-valuenow="80"' in page
     assert "Demandes reçues par mois" in page and "<th scope=\"row\">2026-01</th><td>0</td>" in page
     stats = app.get("/statistics.json").json  # labels in the page's language, the same numbers
     assert list(figures.rows(stats)) == list(figures.rows(helpers.call_action("transparency_statistics")))
     rows = list(csv.DictReader(io.StringIO(app.get("/statistics.csv").body.lstrip("\ufeff"))))
     values = {(r["section"], r["figure"], r["item"]): r["value"] for r in rows}
-    assert values[("requests", "received", "")] == "8"
-    assert values[("requests", "median_working_days", "")] == "6.0"
-    assert values[("requests", "by_month", "2026-02")] == "2"
-    assert values[("requests", "by_institution.on_time_percent", "mrafp")] == "75"
+    assert values[("requests", "received", "")] == "9"
+    assert values[("requests", "median_working_days", "")] == "7.0"
+    assert values[("requests", "by_month", "2026-02")] == "3"
+    assert values[("requests", "by_institution.on_time_percent", "mrafp")] == "80"
     for (section, figure, item), value in values.items():  # every plain figure of the file is on the page
         if section == "requests" and not item and "." not in figure and value not in ("", "None"):
             assert f"<dd>{value}" in page, figure
