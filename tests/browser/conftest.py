@@ -12,6 +12,7 @@ import base64
 import datetime
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -125,6 +126,8 @@ def site(pytestconfig, reset_queues) -> Iterator[dict[str, Any]]:
         _run_migrations(plugin)
     search.clear_all()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
     base = f"http://127.0.0.1:{_free_port()}"
     site_url = config["ckan.site_url"]
     config["ckan.site_url"] = base  # links made by this process (resources' URLs) lead to the server
@@ -161,7 +164,10 @@ def chromium() -> Iterator[webdriver.Chrome]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,800", "--lang=fr", "--no-first-run", "--disable-extensions"):
+                "--window-size=1280,800", "--lang=fr", "--no-first-run", "--disable-extensions",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                # Loopback only: gravatars and anything else outside stay unreachable.
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
         options.add_argument(arg)
     # The driver's path is given: Selenium Manager never runs, nothing is downloaded.
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
@@ -188,7 +194,7 @@ class Page:
     def path(self) -> str:
         return self.driver.execute_script("return location.pathname + location.search")
 
-    def wait(self, condition: Any, timeout: float = 20) -> Any:
+    def wait(self, condition: Any, timeout: float = 60) -> Any:
         return WebDriverWait(self.driver, timeout).until(condition)
 
     def click(self, css: str) -> None:
@@ -239,12 +245,15 @@ class Page:
         violation; and a screenshot for the reviewers. Returns the axe results."""
         assert self.language() == (self.lang, "rtl" if self.lang == "ar" else "ltr"), name
         self.screenshot(name)
-        here = self.path
-        for lang, prefix in LANGUAGES.items():
+        for lang in LANGUAGES:
             if lang != self.lang:
                 link = self.driver.find_element(By.CSS_SELECTOR, f".transparency-languages a[hreflang={lang}]")
                 target = link.get_attribute("href").removeprefix(self.base)
-                assert target == prefix + here.removeprefix(self.prefix), (name, target, here)
+                assert _unprefixed(target) == _unprefixed(self.path), (name, target, self.path)
+        # Wider than the screen: phones zoom the whole page out, desktops scroll sideways.
+        widest = self.driver.execute_script(
+            "return Math.max(document.documentElement.scrollWidth, window.innerWidth)")
+        assert widest <= WIDTHS[self.width][0], f"{name}: the page is {widest}px wide on a {self.width}"
         unlabelled = self.driver.execute_script(_UNLABELLED)
         assert unlabelled == [], f"{name}: form fields without a label: {unlabelled}"
         results = self.axe()
@@ -279,11 +288,11 @@ class Page:
     def switch_language(self) -> "Page":
         """Follows the switch to the other language; returns the page in that language."""
         other = next(lang for lang in LANGUAGES if lang != self.lang)
-        here = self.path.removeprefix(self.prefix)
+        here = _unprefixed(self.path)
         self.submit_link(f".transparency-languages a[hreflang={other}]")
         page = Page(self.driver, self.base, other, self.width, self.downloads)
         assert page.language() == (other, "rtl" if other == "ar" else "ltr")
-        assert page.path.removeprefix(page.prefix) == here
+        assert _unprefixed(page.path) == here
         return page
 
     def submit_link(self, css: str) -> None:
@@ -291,6 +300,11 @@ class Page:
         link = self.find(css)
         link.click()
         self.wait(EC.staleness_of(link))
+
+
+def _unprefixed(path: str) -> str:
+    """``path`` without its language prefix (/ar/, /fr/ or /en/)."""
+    return re.sub(r"^/(fr|ar|en)(?=/|$)", "", path) or "/"
 
 
 # Inputs, selects and text areas a person fills that have no accessible name.

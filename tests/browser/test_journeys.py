@@ -9,7 +9,7 @@ import time
 
 from ckan.tests import helpers
 
-from .conftest import Page, submit_request, view_id
+from .conftest import VIEWS, Page, submit_request, view_id
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 
@@ -66,7 +66,7 @@ def test_an_officer_answers_a_request(page: Page):
     page.login("agent")
     assert page.path == page.prefix + "/ati-request/inbox"
     page.check("ati-inbox")
-    page.submit_link(f"#box-new ~ table a[href$='/ati-request/{pkg['name']}']")
+    page.submit_link(f"#box-new ~ .table-responsive a[href$='/ati-request/{pkg['name']}']")
     page.check("ati-request-officer")
 
     page.click("details:has(input[name=transition][value=answer]) summary")
@@ -100,8 +100,9 @@ def test_a_citizen_contributes_to_a_consultation(page: Page):
 
 def test_an_officer_records_milestone_progress(page: Page):
     name = f"engagement-{view_id((page.lang, page.width))}"
+    ogp_id = "MO01{:02d}".format(VIEWS.index((page.lang, page.width)))
     helpers.call_action("package_create", {"user": "admin"}, type="commitment", name=name, owner_org="mrafp",
-                        title="Formation des agents d'information", ogp_id="MO0007", commitment_status="active",
+                        title="Formation des agents d'information", ogp_id=ogp_id, commitment_status="active",
                         milestones=[{"title": "Guide", "state": "completed"},
                                     {"title": "Sessions régionales", "state": "in-progress"}])
     page.open(f"/user/login?came_from={page.prefix}/commitment/{name}")
