@@ -35,7 +35,7 @@ from ckan.common import config
 from ckan.lib import search
 from ckan.tests import factories, helpers
 
-from conftest import IDENTITY, MIGRATED_PLUGINS, MINIMAL
+from conftest import IDENTITY, MIGRATED_PLUGINS, create
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -47,6 +47,7 @@ WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 LANGUAGES = {"fr": "", "ar": "/ar"}  # French is the default locale: no prefix
 VIEWS = [(lang, width) for lang in LANGUAGES for width in WIDTHS]
 PASSWORD = "Mot-de-passe-2026"
+ADMIN = {"name": "admin"}  # the sysadmin who creates the records
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 REGIONS_CSV = "code,region,chef_lieu\n01,Tanger-Tétouan-Al Hoceïma,Tanger\n04,Rabat-Salé-Kénitra,Rabat\n"
 
@@ -59,15 +60,9 @@ def view_id(view: tuple[str, str]) -> str:
     return "-".join(view)
 
 
-def _create(type_: str, name: str, owner_org: str, **fields: Any) -> dict[str, Any]:
-    data = dict(MINIMAL[type_], type=type_, name=name, title=fields.pop("title", name), owner_org=owner_org)
-    data.update(fields)
-    return helpers.call_action("package_create", {"user": "admin"}, **data)
-
-
 def _records() -> dict[str, Any]:
     """Institutions, people and one record of each main page, through the actions."""
-    factories.Sysadmin(name="admin")
+    factories.Sysadmin(name=ADMIN["name"])
     # A citizen per language and width: each files a few requests, under the daily limit.
     for name, fullname in [("agent", "Karim Idrissi")] + [(citizen_of(view), "Salma Bennani") for view in VIEWS]:
         helpers.call_action("user_create", name=name, fullname=fullname, password=PASSWORD,
@@ -77,22 +72,22 @@ def _records() -> dict[str, Any]:
                                 ("mef", "Ministère de l'Économie et des Finances"))}
     helpers.call_action("organization_member_create", id=orgs["mrafp"]["id"], username="agent", role="editor")
 
-    regions = _create("dataset", "regions-du-maroc", "mrafp", title="Régions du Maroc", theme="GOVE",
+    regions = create(ADMIN, "dataset", "regions-du-maroc", "mrafp", title="Régions du Maroc", theme="GOVE",
                       notes="Données ouvertes : les douze régions et leurs chefs-lieux.")
     resource = helpers.call_action("resource_create", {"user": "admin"}, package_id=regions["id"], name="Régions (CSV)",
                                    format="CSV", url="regions.csv",
                                    upload=FileStorage(io.BytesIO(REGIONS_CSV.encode()), "regions.csv"))
-    _create("dataset", "budget-citoyen-2025", "mef", title="Budget citoyen 2025", theme="ECON",
+    create(ADMIN, "dataset", "budget-citoyen-2025", "mef", title="Budget citoyen 2025", theme="ECON",
             notes="Données ouvertes : le budget de l'État expliqué aux citoyens.")
-    _create("publication", "organigramme-mrafp", "mrafp", title="Organigramme du ministère",
+    create(ADMIN, "publication", "organigramme-mrafp", "mrafp", title="Organigramme du ministère",
             title_ar="الهيكل التنظيمي للوزارة", category="missions")
-    _create("action-plan", "plan-2018-2020", "mrafp", title="Plan d'action national 2018-2020",
+    create(ADMIN, "action-plan", "plan-2018-2020", "mrafp", title="Plan d'action national 2018-2020",
             title_ar="خطة العمل الوطنية 2018-2020")
-    _create("commitment", "mo0006", "mrafp", title="Portail national de la transparence",
+    create(ADMIN, "commitment", "mo0006", "mrafp", title="Portail national de la transparence",
             title_ar="البوابة الوطنية للشفافية", ogp_id="MO0006", action_plan="plan-2018-2020",
             milestones=[{"title": "Lancement", "start": "2018-09", "end": "2018-09", "state": "completed"},
                         {"title": "Mise en ligne", "start": "2018-11", "end": "2099-12", "state": "in-progress"}])
-    _create("consultation", "projet-loi-archives", "mrafp", title="Projet de loi sur les archives",
+    create(ADMIN, "consultation", "projet-loi-archives", "mrafp", title="Projet de loi sur les archives",
             title_ar="مشروع قانون الأرشيف", topic="governance",
             opens_at=_iso(NOW - datetime.timedelta(days=1)), closes_at=_iso(NOW + datetime.timedelta(days=30)))
     answered = submit_request("Nombre d'agents d'information", citizen_of(VIEWS[0]))
@@ -183,6 +178,7 @@ class Page:
     def __init__(self, driver: webdriver.Chrome, base: str, lang: str, width: str, downloads: Path):
         self.driver, self.base, self.lang, self.width = driver, base, lang, width
         self.prefix = LANGUAGES[lang]
+        self.view = view_id((lang, width))
         self.citizen = citizen_of((lang, width))
         self.downloads = downloads
 
@@ -227,11 +223,12 @@ class Page:
         button.click()
         self.wait(EC.staleness_of(button))
 
-    def login(self, user: str) -> None:
-        """Signs in on the login page the portal has sent us to, and waits for where it leads."""
+    def login(self, user: str, lands_on: str) -> None:
+        """Signs in on the login page the portal has sent us to; it leads back to ``lands_on``."""
         assert "/user/login" in self.path, self.path
         self.fill({"#field-login": user, "#field-password": PASSWORD})
         self.submit("form:has(#field-login) button[type=submit]")
+        assert self.path == self.prefix + lands_on, (self.path, lands_on)
 
     # What is seen
     def language(self) -> tuple[str, str]:
@@ -251,9 +248,8 @@ class Page:
                 target = link.get_attribute("href").removeprefix(self.base)
                 assert _unprefixed(target) == _unprefixed(self.path), (name, target, self.path)
         # Wider than the screen: phones zoom the whole page out, desktops scroll sideways.
-        widest = self.driver.execute_script(
-            "return Math.max(document.documentElement.scrollWidth, window.innerWidth)")
-        assert widest <= WIDTHS[self.width][0], f"{name}: the page is {widest}px wide on a {self.width}"
+        widest, culprits = self.driver.execute_script(_WIDEST, WIDTHS[self.width][0])
+        assert culprits == [], f"{name}: the page is {widest}px wide on a {self.width}, because of {culprits}"
         unlabelled = self.driver.execute_script(_UNLABELLED)
         assert unlabelled == [], f"{name}: form fields without a label: {unlabelled}"
         results = self.axe()
@@ -305,6 +301,29 @@ class Page:
 def _unprefixed(path: str) -> str:
     """``path`` without its language prefix (/ar/, /fr/ or /en/)."""
     return re.sub(r"^/(fr|ar|en)(?=/|$)", "", path) or "/"
+
+
+# The page's width, and the innermost elements that stick out of the screen (arguments[0]
+# pixels) where no one can reach them: outside any box that scrolls or cuts text with an ellipsis.
+_WIDEST = """
+const screen = arguments[0];
+const sticksOut = e => {  // across an edge: wholly outside is the way to hide text, not a cut
+  const r = e.getBoundingClientRect();
+  return r.width > 0 && ((r.left < -1 && r.right > 0) || (r.left < screen && r.right > screen + 1));
+};
+const reachable = e => {
+  for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+    const style = getComputedStyle(a);
+    const boxed = ['auto', 'scroll'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
+    if (boxed && !sticksOut(a)) return true;
+  }
+  return false;
+};
+const out = [...document.body.querySelectorAll('*')].filter(e => sticksOut(e) && !reachable(e));
+const innermost = out.filter(e => !out.some(o => o !== e && e.contains(o)));
+return [Math.max(document.documentElement.scrollWidth, window.innerWidth),
+        innermost.slice(0, 3).map(e => e.outerHTML.slice(0, 150))];
+"""
 
 
 # Inputs, selects and text areas a person fills that have no accessible name.

@@ -9,7 +9,9 @@ import time
 
 from ckan.tests import helpers
 
-from .conftest import VIEWS, Page, submit_request, view_id
+from conftest import create
+
+from .conftest import ADMIN, VIEWS, Page, submit_request
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 
@@ -30,10 +32,9 @@ def _flash(page: Page) -> str:
 def test_a_citizen_files_a_request_and_follows_it(page: Page):
     page.open("/ati-request/submit")
     page.check("login")
-    page.login(page.citizen)
-    assert page.path == page.prefix + "/ati-request/submit"
+    page.login(page.citizen, lands_on="/ati-request/submit")
     page.check("ati-submit")
-    subject = f"Marchés publics de 2025 ({view_id((page.lang, page.width))})"
+    subject = f"Marchés publics de 2025 ({page.view})"
     page.fill({"#field-owner_org": "mrafp", "#field-title": subject,
                "#field-notes": "La liste des marchés attribués en 2025, avec leurs montants.",
                "#field-delivery": "email", "#field-full_name": "Salma Bennani", "#field-id_number": "BE123456",
@@ -61,10 +62,9 @@ def test_a_citizen_files_a_request_and_follows_it(page: Page):
 
 
 def test_an_officer_answers_a_request(page: Page):
-    pkg = submit_request(f"Effectifs par direction ({view_id((page.lang, page.width))})", page.citizen)
+    pkg = submit_request(f"Effectifs par direction ({page.view})", page.citizen)
     page.open("/user/login?came_from=" + page.prefix + "/ati-request/inbox")
-    page.login("agent")
-    assert page.path == page.prefix + "/ati-request/inbox"
+    page.login("agent", lands_on="/ati-request/inbox")
     page.check("ati-inbox")
     page.submit_link(f"#box-new ~ .table-responsive a[href$='/ati-request/{pkg['name']}']")
     page.check("ati-request-officer")
@@ -85,10 +85,9 @@ def test_a_citizen_contributes_to_a_consultation(page: Page):
     page.open("/consultation/projet-loi-archives")
     page.check("consultation")
     page.submit_link("a[href*='/user/login?came_from']")
-    page.login(page.citizen)
-    assert page.path == page.prefix + "/consultation/projet-loi-archives"
+    page.login(page.citizen, lands_on="/consultation/projet-loi-archives")
     page.check("consultation-contributor")
-    text = f"Prévoir la numérisation des archives régionales ({view_id((page.lang, page.width))})."
+    text = f"Prévoir la numérisation des archives régionales ({page.view})."
     page.fill({"#contribution-section": "Article 12", "#contribution-text": text})
     page.click("#contribution-show-name")
     page.submit(".transparency-contribute button[type=submit]")
@@ -99,14 +98,13 @@ def test_a_citizen_contributes_to_a_consultation(page: Page):
 
 
 def test_an_officer_records_milestone_progress(page: Page):
-    name = f"engagement-{view_id((page.lang, page.width))}"
+    name = f"engagement-{page.view}"
     ogp_id = "MO01{:02d}".format(VIEWS.index((page.lang, page.width)))
-    helpers.call_action("package_create", {"user": "admin"}, type="commitment", name=name, owner_org="mrafp",
-                        title="Formation des agents d'information", ogp_id=ogp_id, commitment_status="active",
-                        milestones=[{"title": "Guide", "state": "completed"},
-                                    {"title": "Sessions régionales", "state": "in-progress"}])
+    create(ADMIN, "commitment", name, "mrafp", title="Formation des agents d'information", ogp_id=ogp_id,
+           milestones=[{"title": "Guide", "state": "completed"},
+                       {"title": "Sessions régionales", "state": "in-progress"}])
     page.open(f"/user/login?came_from={page.prefix}/commitment/{name}")
-    page.login("agent")
+    page.login("agent", lands_on=f"/commitment/{name}")
     assert page.text(".transparency-commitment-progress .transparency-progress-value") == "75 %"
     page.check("commitment-officer")
     page.fill({"#update-milestone": "1", "#update-state": "completed",

@@ -48,7 +48,7 @@ return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || 
 @pytest.mark.parametrize("page", [(lang, "desktop") for lang in ("fr", "ar")], ids=view_id, indirect=True)
 def test_the_request_form_with_the_keyboard_alone(page: Page):
     page.open("/ati-request/submit")
-    page.login(page.citizen)
+    page.login(page.citizen, lands_on="/ati-request/submit")
     keys = ActionChains(page.driver)
     focused = lambda: page.driver.switch_to.active_element  # noqa: E731
 
