@@ -30,9 +30,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins
-from ckan.cli.db import _run_migrations
 from ckan.common import config
-from ckan.lib import search
 from ckan.tests import factories, helpers
 
 from conftest import IDENTITY, MIGRATED_PLUGINS, create
@@ -113,13 +111,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="package")
-def site(pytestconfig, reset_queues) -> Iterator[dict[str, Any]]:
+def site(pytestconfig, reset_db, migrate_db_for, reset_index, reset_queues) -> Iterator[dict[str, Any]]:
     """The portal served by gunicorn over a fresh database and index holding ``_records()``."""
     ckan.plugins.load_all()
-    helpers.reset_db()
+    reset_db()
     for plugin in MIGRATED_PLUGINS:
-        _run_migrations(plugin)
-    search.clear_all()
+        migrate_db_for(plugin)
+    reset_index()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
