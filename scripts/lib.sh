@@ -13,7 +13,8 @@ REDIS_PORT=${PORTAL_REDIS_PORT:-6380}
 SOLR_PORT=${PORTAL_SOLR_PORT:-8983}
 SOLR_LIB=$ROOT/.solr/lib
 SOLR_HOME=$STACK/solr
-DEBIAN_PACKAGES=(postgresql-15 redis-server curl libpq-dev libmagic1 gcc)
+DEBIAN_PACKAGES=(postgresql-15 redis-server curl libpq-dev libmagic1 gcc
+  chromium chromium-driver)  # the browser tests (tests/browser/) drive Debian's Chromium
 
 mkdir -p "$STACK"
 
@@ -54,6 +55,7 @@ install_debian_packages() {
   # Java 17+ and Maven may come from elsewhere than Debian: only their commands matter.
   java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null || missing+=(maven)
+  command -v npm >/dev/null || missing+=(nodejs npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     command -v sudo >/dev/null || die "missing Debian packages: ${missing[*]}; run as root or install them with apt-get"
@@ -77,6 +79,15 @@ install_python() {
     step "pip install -e . (ckanext-transparency)" "$VENV/bin/pip" install -q --no-deps -e "$ROOT"
     echo "$sum" >"$stamp"
   fi
+}
+
+# axe-core for the browser tests, pinned in package-lock.json; reinstalled when it changes.
+install_node_packages() {
+  local stamp="$ROOT/node_modules/.portal-installed" sum
+  sum=$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)
+  [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ] && return 0
+  step "npm ci (axe-core, pinned)" bash -c "cd '$ROOT' && npm ci --no-audit --no-fund"
+  echo "$sum" >"$stamp"
 }
 
 start_postgres() {
@@ -172,6 +183,7 @@ prepare_stack() {  # solr cores...
   say "Installing and starting the services"
   install_debian_packages
   install_python
+  install_node_packages
   start_postgres
   start_redis
   start_solr "$@"

@@ -1,0 +1,144 @@
+"""What citizens, officers and visitors do on the portal, in a real browser, in
+French and Arabic at desktop and phone widths. Each page a journey passes
+through gets the checks of a main page (language, switch, labels, axe) and a
+screenshot; the journey ends by switching language on its last page."""
+from __future__ import annotations
+
+import re
+import time
+
+from ckan.tests import helpers
+
+from conftest import create
+
+from .conftest import ADMIN, VIEWS, Page, submit_request
+
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def _label(type_: str, field: str, value: str, lang: str) -> str:
+    """The label of a choice of a schema, as the page shows it in ``lang``."""
+    schema = helpers.call_action("scheming_dataset_schema_show", type=type_)
+    choices = next(f["choices"] for f in schema["dataset_fields"] if f["field_name"] == field)
+    return next(c["label"][lang] for c in choices if c["value"] == value)
+
+
+def _flash(page: Page) -> str:
+    text = page.text(".flash-messages .alert")
+    assert text and (page.lang != "ar" or ARABIC.search(text)), text
+    return text
+
+
+def test_a_citizen_files_a_request_and_follows_it(page: Page):
+    page.open("/ati-request/submit")
+    page.check("login")
+    page.login(page.citizen, lands_on="/ati-request/submit")
+    page.check("ati-submit")
+    subject = f"Marchés publics de 2025 ({page.view})"
+    page.fill({"#field-owner_org": "mrafp", "#field-title": subject,
+               "#field-notes": "La liste des marchés attribués en 2025, avec leurs montants.",
+               "#field-delivery": "email", "#field-full_name": "Salma Bennani", "#field-id_number": "BE123456",
+               "#field-address": "12 rue Oued Fès, Rabat", "#field-email": "salma@example.ma"})
+    page.submit("form.transparency-form button[type=submit]")
+
+    assert re.fullmatch(r".*/ati-request/[^/]+/receipt", page.path), page.path
+    tracking = page.find(".transparency-tracking").get_attribute("data-tracking-number")
+    assert re.fullmatch(r"DAI-\d{4}-\d{6}", tracking) and page.text(".transparency-tracking") == tracking
+    assert subject in page.text(".transparency-receipt")
+    page.check("ati-receipt")
+
+    page.submit_link(".transparency-receipt ~ p a[href$='/ati-request/mine']")
+    assert tracking in page.text("table.transparency-requests")
+    page.check("ati-mine")
+
+    page.submit_link(f"table.transparency-requests a[href$='/ati-request/{tracking.lower()}']")
+    assert tracking in page.text(".transparency-ati-status")
+    assert page.text(".transparency-state") == _label("ati-request", "ati_state", "received", page.lang)
+    assert "Salma Bennani" in page.text(".transparency-ati-private")  # the requester sees her identity
+    assert len(page.find_all(".transparency-ati-history li")) == 1
+    page.check("ati-request-requester")
+    other = page.switch_language()
+    assert other.text(".transparency-state") == _label("ati-request", "ati_state", "received", other.lang)
+
+
+def test_an_officer_answers_a_request(page: Page):
+    pkg = submit_request(f"Effectifs par direction ({page.view})", page.citizen)
+    page.open("/user/login?came_from=" + page.prefix + "/ati-request/inbox")
+    page.login("agent", lands_on="/ati-request/inbox")
+    page.check("ati-inbox")
+    page.submit_link(f"#box-new ~ .table-responsive a[href$='/ati-request/{pkg['name']}']")
+    page.check("ati-request-officer")
+
+    page.click("details:has(input[name=transition][value=answer]) summary")
+    page.fill({"#answer-answer": "Les effectifs sont de 1 250 agents au 31 décembre.",
+               "#note-answer": "Réponse complète."})
+    page.submit("details:has(input[name=transition][value=answer]) button[type=submit]")
+    assert page.path == page.prefix + f"/ati-request/{pkg['name']}"
+    _flash(page)
+    assert page.text(".transparency-state") == _label("ati-request", "ati_state", "answered", page.lang)
+    assert "Réponse complète." in page.text(".transparency-ati-history")
+    other = page.switch_language()
+    assert other.text(".transparency-state") == _label("ati-request", "ati_state", "answered", other.lang)
+
+
+def test_a_citizen_contributes_to_a_consultation(page: Page):
+    page.open("/consultation/projet-loi-archives")
+    page.check("consultation")
+    page.submit_link("a[href*='/user/login?came_from']")
+    page.login(page.citizen, lands_on="/consultation/projet-loi-archives")
+    page.check("consultation-contributor")
+    text = f"Prévoir la numérisation des archives régionales ({page.view})."
+    page.fill({"#contribution-section": "Article 12", "#contribution-text": text})
+    page.click("#contribution-show-name")
+    page.submit(".transparency-contribute button[type=submit]")
+    _flash(page)
+    mine = [c for c in page.find_all(".transparency-contribution") if text in c.text]
+    assert len(mine) == 1 and "Article 12" in mine[0].text and "Salma" in mine[0].text
+    assert mine[0].get_attribute("class").split()[-1] == "transparency-contribution-pending"
+
+
+def test_an_officer_records_milestone_progress(page: Page):
+    name = f"engagement-{page.view}"
+    ogp_id = "MO01{:02d}".format(VIEWS.index((page.lang, page.width)))
+    create(ADMIN, "commitment", name, "mrafp", title="Formation des agents d'information", ogp_id=ogp_id,
+           milestones=[{"title": "Guide", "state": "completed"},
+                       {"title": "Sessions régionales", "state": "in-progress"}])
+    page.open(f"/user/login?came_from={page.prefix}/commitment/{name}")
+    page.login("agent", lands_on=f"/commitment/{name}")
+    assert page.text(".transparency-commitment-progress .transparency-progress-value") == "75 %"
+    page.check("commitment-officer")
+    page.fill({"#update-milestone": "1", "#update-state": "completed",
+               "#update-comment": "Douze sessions tenues, une par région.",
+               "#update-evidence": "https://example.org/sessions"})
+    page.submit(".transparency-milestone-form button[type=submit]")
+    _flash(page)
+    assert page.text(".transparency-commitment-progress .transparency-progress-value") == "100 %"
+    assert "Douze sessions tenues" in page.text(".transparency-milestone-history")
+    other = page.switch_language()
+    assert other.text(".transparency-commitment-progress .transparency-progress-value") == "100 %"
+
+
+def test_a_visitor_searches_with_facets_and_downloads_a_resource(page: Page, site):
+    page.open("/")
+    page.check("home")
+    page.fill({"#home-search": "ouvertes"})
+    page.submit(".transparency-search button[type=submit]")
+    found = [a.text for a in page.find_all(".dataset-list .dataset-heading a")]
+    assert sorted(found) == ["Budget citoyen 2025", "Régions du Maroc"], found
+    page.check("dataset-search")
+
+    if page.width == "phone":  # the facets are behind a button on small screens
+        page.click(".show-filters")
+    page.submit_link(".filters a[href*='res_format=CSV']")
+    assert [a.text for a in page.find_all(".dataset-list .dataset-heading a")] == ["Régions du Maroc"]
+    page.submit_link(".dataset-list .dataset-heading a")
+    page.check("dataset")
+    page.submit_link(".resource-item a.heading")
+    page.check("resource")
+
+    page.click("a.btn-primary.resource-url-analytics")
+    target = page.downloads / "regions.csv"
+    deadline = time.monotonic() + 20
+    while not target.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert target.read_text(encoding="utf-8") == site["regions_csv"]
