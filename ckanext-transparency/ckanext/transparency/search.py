@@ -128,8 +128,6 @@ def _text(label: dict[str, str]) -> str:
 DERIVED_CHOICES = {
     "overdue": {"yes": {"fr": "En retard", "ar": "متأخر", "en": "Overdue"},
                 "no": {"fr": "Dans les délais", "ar": "داخل الأجل", "en": "On time"}},
-    "on_time": {"yes": {"fr": "Répondue dans les délais", "ar": "تم الرد داخل الأجل", "en": "Answered within the deadline"},
-                "no": {"fr": "Répondue hors délai", "ar": "تم الرد خارج الأجل", "en": "Answered late"}},
     "late": {"yes": {"fr": "Avec jalons en retard", "ar": "بمراحل متأخرة", "en": "With late milestones"},
              "no": {"fr": "Sans retard", "ar": "دون تأخر", "en": "Not late"}},
     "phase": {phases.ANNOUNCED: {"fr": "Annoncée", "ar": "معلن عنها", "en": "Announced"},
