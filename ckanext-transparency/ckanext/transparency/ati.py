@@ -3,6 +3,7 @@ of ``deadlines`` and ``workflow`` (configuration, who is who, e-mails)."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from sqlalchemy.orm import aliased
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import deadlines, mail, workflow
+from . import deadlines, mail, privacy, workflow
 from .portal import is_officer, today
 from .model import AtiEvent, AtiRequester, Notice
 
@@ -33,8 +34,21 @@ def tracking_number(year: int, number: int) -> str:
     return f"DAI-{year}-{number:06d}"
 
 
+# Requests are named after their tracking number; no other record may take such a name.
+RESERVED_NAME = re.compile(r"^dai-\d{4}-\d+$", re.IGNORECASE)
+
+
 def requester(package_id: str) -> AtiRequester | None:
     return model.Session.get(AtiRequester, package_id)
+
+
+def identity(package_id: str) -> privacy.Identity | None:
+    """What the requester gave about themselves, to mask it wherever it is typed again."""
+    who = requester(package_id)
+    if who is None:
+        return None
+    return privacy.Identity(full_name=who.full_name, address=who.address, id_number=who.id_number,
+                            email=who.email, phone=who.phone or "")
 
 
 def roles(user: model.User | None, pkg: dict[str, Any]) -> set[str]:

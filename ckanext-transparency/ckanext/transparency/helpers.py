@@ -137,6 +137,16 @@ def transparency_ati_requester(pkg: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
+def transparency_ati_documents(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The request's documents kept from the public, for those who may read them; [] for others."""
+    if not tk.current_user.is_authenticated:
+        return []
+    try:
+        return tk.get_action("transparency_ati_document_list")(portal.user_context(), {"id": pkg["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return []
+
+
 def transparency_transition_label(name: str) -> str:
     """What a transition does, in the page's language."""
     _ = tk._
@@ -147,7 +157,7 @@ def transparency_transition_label(name: str) -> str:
         "not_held": _("Information not held"), "transfer": _("Transfer to another institution"),
         "withdraw": _("Withdraw the request"), "complain_head": _("Complain to the head of the institution"),
         "head_answer": _("Answer the complaint"), "complain_cdai": _("Complain to the CDAI"),
-        "cdai_decide": _("Record the CDAI's decision"),
+        "cdai_decide": _("Record the CDAI's decision"), "redact": _("Redacted"),
     }.get(name, name)
 
 

@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context
 
-from .. import privacy, uploads
+from .. import ati, privacy, uploads
 
 _OGP_ID = re.compile(r"^[A-Z]{2}\d{4}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -39,6 +39,13 @@ def transparency_unique_ogp_id(key: Any, data: dict[Any, Any], errors: dict[Any,
         query = query.filter(model.Package.id != package_id)
     if query.first():
         errors[key].append(tk._("Another commitment already has the OGP id {id}").format(id=value))
+
+
+def transparency_name_not_reserved(value: Any, context: Context) -> Any:
+    """Not a name of the form of requests' tracking numbers, which only requests take."""
+    if ati.RESERVED_NAME.match(value or ""):
+        raise tk.Invalid(tk._("Addresses of the form DAI-year-number are kept for requests for information"))
+    return value
 
 
 def transparency_action_plan_exists(value: Any, context: Context) -> Any:
