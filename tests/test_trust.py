@@ -17,7 +17,7 @@ from ckan.lib.search import rebuild
 from ckan.tests import factories, helpers
 
 from ckanext.transparency import portal
-from conftest import IDENTITY, create, submit, transition
+from conftest import create, submit, transition
 
 NAME_IN_TEXT = ("Je soussignée Zineb Outaleb-Qarmouchi, demeurant au 17, Derb Lbacha - Fes, "
                 "demande le budget des écoles. Tél 0661/23/45/67.")

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import SearchError
 
-from . import ati, consultations, phases, portal, progress, search, workflow
+from . import ati, choices, consultations, phases, portal, progress, search, workflow
 
 
 def transparency_localized(pkg: dict[str, Any], field: str) -> str:
@@ -68,9 +68,7 @@ def transparency_reuses(dataset_name: str) -> list[dict[str, Any]]:
 
 def transparency_choice_label(dataset_type: str, field_name: str, value: str) -> str:
     """The label, in the page's language, of ``value`` of a choice field of a schema."""
-    schema = tk.h.scheming_get_dataset_schema(dataset_type)
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name)
-    return tk.h.scheming_choices_label(tk.h.scheming_field_choices(field), value)
+    return tk.h.scheming_choices_label(choices.of(dataset_type, field_name), value)
 
 
 def transparency_type_label(dataset_type: str) -> str:
@@ -94,9 +92,7 @@ def transparency_institution_options() -> list[dict[str, str]]:
 
 def transparency_choice_options(dataset_type: str, field_name: str) -> list[dict[str, str]]:
     """The values of a choice field of a schema as form options, labelled in the page's language."""
-    schema = tk.h.scheming_get_dataset_schema(dataset_type)
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name)
-    return [{"value": c["value"], "text": tk.h.scheming_language_text(c["label"])} for c in field["choices"]]
+    return choices.options(dataset_type, field_name)
 
 
 def transparency_officer_institutions() -> list[dict[str, Any]]:
@@ -123,8 +119,7 @@ def transparency_ati_history(pkg: dict[str, Any]) -> list[dict[str, Any]]:
 
 def transparency_ati_transitions(pkg: dict[str, Any]) -> list[workflow.Transition]:
     """The transitions the signed-in user may try on the request in its current state."""
-    roles = ati.roles(portal.current_user(), pkg)
-    return [t for t in workflow.TRANSITIONS.values() if t.actor in roles and pkg["ati_state"] in t.sources]
+    return workflow.allowed(ati.facts(pkg), ati.roles(portal.current_user(), pkg))
 
 
 def transparency_ati_requester(pkg: dict[str, Any]) -> dict[str, Any] | None:
@@ -135,6 +130,16 @@ def transparency_ati_requester(pkg: dict[str, Any]) -> dict[str, Any] | None:
         return tk.get_action("transparency_ati_requester_show")({"user": tk.current_user.name}, {"id": pkg["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
+
+
+def transparency_ati_schedule() -> Any:
+    """The terms in force for answers (configurable), for the pages that tell them."""
+    return ati.schedule()
+
+
+def transparency_transition_accepts_document(name: str) -> bool:
+    transition = workflow.TRANSITIONS.get(name)
+    return transition is not None and transition.document
 
 
 def transparency_ati_documents(pkg: dict[str, Any]) -> list[dict[str, Any]]:
@@ -229,10 +234,7 @@ def transparency_action_plan(pkg: dict[str, Any]) -> dict[str, Any]:
 
 
 def transparency_milestone_state_options() -> list[dict[str, str]]:
-    schema = tk.h.scheming_get_dataset_schema("commitment")
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], "milestones")
-    state = tk.h.scheming_field_by_name(field["repeating_subfields"], "state")
-    return [{"value": c["value"], "text": tk.h.scheming_language_text(c["label"])} for c in state["choices"]]
+    return choices.options("commitment", "milestones", "state")
 
 
 def transparency_milestone_state_label(value: str | None) -> str:

@@ -6,6 +6,7 @@ import zoneinfo
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from ckan.types import Context
 
 
 def now() -> datetime.datetime:
@@ -30,3 +31,10 @@ def current_user() -> model.User | None:
 def user_context() -> dict[str, str]:
     """An action context acting as the signed-in user of the web request (or anonymous)."""
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def site_context() -> Context:
+    """Acts as the site user: workflow changes are made by the portal, not by hand,
+    and no personal account appears in the package or its activity."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}

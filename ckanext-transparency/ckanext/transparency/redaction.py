@@ -15,7 +15,7 @@ from ckan import model
 from ckan.lib.uploader import get_resource_uploader
 from ckanext.activity.model import Activity
 
-from .logic.action.common import site_context
+from .portal import site_context
 from .model import AtiDocument, AtiEvent
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, Validator
 
-from .. import bulk, consultations
+from .. import bulk, choices, consultations
 
 
 @tk.validator_args
@@ -140,8 +140,7 @@ def milestone_update(not_empty: Validator, ignore_missing: Validator, unicode_sa
                      transparency_no_null: Validator, transparency_document: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe, transparency_no_null],
             "milestone": [not_empty, int_validator],
-            "state": [not_empty, unicode_safe, one_of(["not-started", "in-progress", "completed", "delayed",
-                                                       "cancelled"])],
+            "state": [not_empty, unicode_safe, one_of(choices.values("commitment", "milestones", "state"))],
             "date": [ignore_missing, isodate],
             "comment": [ignore_missing, unicode_safe, strip_value, transparency_no_null,
                         transparency_max_length(5000)],

@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context
 
-from .. import ati, privacy, uploads
+from .. import ati, choices, privacy, uploads
 
 _OGP_ID = re.compile(r"^[A-Z]{2}\d{4}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -113,9 +113,7 @@ def transparency_organization(value: Any, context: Context) -> Any:
 def transparency_ati_choice(field_name: str):
     """One of the values of the choice field ``field_name`` of the ati-request schema."""
     def validator(value: Any, context: Context) -> Any:
-        schema = tk.h.scheming_get_dataset_schema("ati-request")
-        field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name)
-        values = [c["value"] for c in field["choices"]]
+        values = choices.values("ati-request", field_name)
         if value not in values:
             raise tk.Invalid(tk._("Choose one of: {values}").format(values=", ".join(values)))
         return value

@@ -15,7 +15,8 @@ from ckan.types import Context, DataDict
 from ... import ati, mail, portal, privacy, redaction, workflow
 from ...model import AtiDocument, AtiEvent, AtiRequester, Redaction, next_tracking_number
 from .. import schema as schemas
-from .common import show, site_context, validate
+from ...portal import site_context
+from .common import show, validate
 
 __all__ = [
     "transparency_ati_request_submit",
@@ -162,70 +163,28 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     :type document_url: string
     :param document_name: the document's name
     :type document_name: string
+    :param document_audience: ``public`` (default: published with the answer) or
+        ``requester`` (kept from the public, for the requester and the officers)
+    :type document_audience: string
+    :param redact: passages to mask besides the requester's identity and anyone's
+        contact details, one per line (see ``transparency_ati_answer_preview``)
+    :type redact: string
     :returns: the updated public record
     :rtype: dictionary
     """
     data = validate(data_dict, schemas.ati_request_transition(), context)
     pkg = _request(context, data["id"])
-    user = model.User.get(context.get("user") or "")
-    roles = ati.roles(user, pkg)
-    tk.check_access("transparency_ati_request_transition", dict(context, ati_roles=roles), data)
-    known = workflow.TRANSITIONS.get(data["transition"])
-    if known is not None and known.actor not in roles:
-        raise tk.NotAuthorized(tk._("You may not make the transition {name} on this request").format(
-            name=known.name))
-    today = portal.today()
+    tk.check_access("transparency_ati_request_transition", context, data)
+    user = model.User.get(context["user"])
+    public = ati.masking(pkg["id"], data.get("redact", ""))
+    given = {key: public(value) if key in ati.PUBLISHED_TEXTS else value for key, value in data.items()}
     try:
-        step = workflow.check(data["transition"], ati.facts(pkg), roles, data, today, ati.calendar())
+        step = workflow.apply(data["transition"], ati.facts(pkg), ati.roles(user, pkg), given, portal.today(),
+                              ati.schedule())
     except workflow.Refused as refused:
         raise tk.ValidationError({refused.field: [tk._(refused.template).format(**refused.params)]})
-
-    who = ati.identity(pkg["id"])
-    marked = [line for line in data.get("redact", "").splitlines() if line.strip()]
-
-    def public(text: str) -> str:
-        return privacy.mask(text, who, marked)
-
-    note = public(data.get("note", "")) or None
-    changes: dict[str, Any] = {"id": pkg["id"], "ati_state": step.target or pkg["ati_state"]}
-    if step.name == "extend":
-        changes["extended"] = "yes"
-        changes["due_date"] = ati.due_date(datetime.date.fromisoformat(pkg["received_date"]),
-                                           urgent=False, extended=True).isoformat()
-    if step.name in ("answer", "answer_partly", "refuse", "not_held"):
-        changes["answered_date"] = today.isoformat()
-        changes["outcome"] = step.target
-        changes["answer_working_days"] = ati.calendar().working_days_between(
-            datetime.date.fromisoformat(pkg["received_date"][:10]), today)
-        changes["answer"] = public(data.get("answer", "")) or note or ""
-        changes["refusal_ground"] = data.get("ground", "")
-    if step.name == "transfer":
-        if data["target_org"] == pkg["owner_org"]:
-            raise tk.ValidationError({"target_org": [tk._("The request is already with this institution")]})
-        changes.update(owner_org=data["target_org"], received_date=today.isoformat(), extended="no", transferred="yes",
-                       due_date=ati.due_date(today, urgent=pkg.get("urgent") == "yes", extended=False).isoformat())
-    document_given = bool(data.get("upload") or data.get("document_url"))
-    if document_given and step.actor != workflow.OFFICER:
-        raise tk.ValidationError({"upload": [tk._("Only the institution attaches documents to a request")]})
-    updated = tk.get_action("package_patch")(dict(site_context(), defer_commit=True), changes)
-    if document_given:
-        name = public(data.get("document_name", "")) or tk._("Document")
-        if data.get("document_audience") == "requester":
-            redaction.keep_document(pkg["id"], name, data.get("upload"), data.get("document_url"),
-                                    tk._("Sent to the requester only"), user.id)
-        else:
-            redaction.publish_document(pkg["id"], name, data.get("upload"), data.get("document_url"), public)
-            updated = tk.get_action("package_show")(dict(site_context(), use_cache=False), {"id": pkg["id"]})
     typed = "\n\n".join(text for text in (data.get("note"), data.get("answer")) if text)
-    model.Session.add(AtiEvent(package_id=pkg["id"], transition=step.name, from_state=pkg["ati_state"],
-                               to_state=updated["ati_state"], actor_role=step.actor, note=note,
-                               ground=data.get("ground"), user_id=user.id, original=typed or None))
-    ati.mail_requester_state(updated, note)
-    if step.name == "transfer":
-        ati.mail_officers(updated, "Demande transférée / طلب محال", "Une demande vous a été transférée :")
-    elif step.actor == workflow.REQUESTER:
-        ati.mail_officers(updated, "Action du demandeur / إجراء من صاحب الطلب",
-                          "Le demandeur a agi sur sa demande ({}) :".format(step.name))
+    updated = ati.carry_out(pkg, step, given, user.id, original=typed or None)
     model.repo.commit()
     mail.send_soon()
     return updated
@@ -364,7 +323,7 @@ def transparency_ati_answer_preview(context: Context, data_dict: DataDict) -> di
     who = ati.identity(pkg["id"])
     return {field: [{"text": text, "masked": masked} for text, masked in
                     privacy.segments(data.get(field, ""), who, marked)]
-            for field in ("note", "answer", "document_name")}
+            for field in ati.PUBLISHED_TEXTS}
 
 
 def transparency_ati_request_redact(context: Context, data_dict: DataDict) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from ckan.types import Context, DataDict
 from ... import consultations, mail, phases, privacy
 from ...model import Contribution
 from .. import schema as schemas
-from .common import show, site_context, validate
+from ...portal import site_context
+from .common import show, validate
 
 __all__ = [
     "transparency_contribution_create",
