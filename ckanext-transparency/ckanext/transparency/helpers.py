@@ -132,6 +132,40 @@ def transparency_ati_requester(pkg: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
+def transparency_field_label(action: str, field: str) -> str:
+    """The label of the form field that sends ``field`` to ``action``, in the page's
+    language: errors name the field as the form does, never by its key."""
+    _ = tk._
+    document = {"upload": _("Document (optional)"), "document_name": _("Document's name"),
+                "document_url": _("Document (optional)")}
+    labels = {
+        "transparency_ati_request_submit": {
+            "owner_org": _("Institution asked"), "title": _("Subject"), "notes": _("Information requested"),
+            "document_type": _("Kind of document (optional)"), "period_covered": _("Period covered (optional)"),
+            "delivery": _("How you want to receive it"),
+            "urgent": _("Urgent: life, safety or freedom is at stake (art. 17)"),
+            "urgent_reason": _("Why it is urgent (kept private)"), "full_name": _("Full name"),
+            "id_number": _("CIN or residence document number"), "address": _("Postal address"),
+            "email": _("E-mail"), "phone": _("Phone (optional)")},
+        "transparency_ati_request_transition": {
+            "transition": _("What you can do"), "note": _("Public explanation"), "answer": _("Answer"),
+            "ground": _("Ground (article 7)"), "target_org": _("Institution"),
+            "redact": _("Passages to mask as well, one per line (optional)"), **document},
+        "transparency_ati_request_redact": {"passage": _("Passage to mask"), "resource_id": _("Or a document to hide"),
+                                            "reason": _("Reason (public)")},
+        "transparency_contribution_create": {"text": _("Your contribution"), "upload": _("Attachment (optional)"),
+                                             "section": _("Section or article of the draft (optional)")},
+        "transparency_contribution_moderate": {"reason": _("Reason of the rejection")},
+        "transparency_contribution_answer": {"kind": _("Answer"), "text": _("Public explanation")},
+        "transparency_consultation_report_publish": {"summary": _("Summary"), "upload": _("Report document")},
+        "transparency_milestone_update_record": {
+            "milestone": _("Milestone"), "state": _("New state"), "date": _("Date"), "comment": _("What was done"),
+            "evidence_url": _("Link to the evidence (optional)"),
+            "upload": _("Or the evidence as a document (optional)")},
+    }
+    return labels.get(action, {}).get(field) or field
+
+
 def transparency_ati_schedule() -> Any:
     """The terms in force for answers (configurable), for the pages that tell them."""
     return ati.schedule()

@@ -6,6 +6,7 @@ import zoneinfo
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from flask import has_request_context
 from ckan.types import Context
 
 
@@ -21,6 +22,12 @@ def today() -> datetime.date:
 def is_officer(user: model.User | None, org_id: str) -> bool:
     """An editor or admin of the institution (its information officers), or a sysadmin."""
     return bool(user) and authz.has_user_permission_for_group_or_org(org_id, user.name, "update_dataset")
+
+
+def language() -> str:
+    """The reader's language: the page's; outside a web request, English, the
+    language of the strings that gettext gives there."""
+    return tk.h.lang() if has_request_context() else "en"
 
 
 def current_user() -> model.User | None:

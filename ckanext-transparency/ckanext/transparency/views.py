@@ -125,17 +125,7 @@ def transition(id: str) -> Any:
     if tk.request.files.get("upload"):
         data["upload"] = tk.request.files["upload"]
     data["id"] = id
-    try:
-        tk.get_action("transparency_ati_request_transition")(portal.user_context(), data)
-    except tk.ObjectNotFound:
-        tk.abort(404, tk._("No request for information has this id"))
-    except tk.NotAuthorized as error:
-        tk.abort(403, str(error))
-    except tk.ValidationError as error:
-        for field, messages in error.error_dict.items():
-            tk.h.flash_error("{}: {}".format(field, " ".join(messages)))
-    else:
-        tk.h.flash_success(tk._("Done: the request's history shows this step."))
+    _post("transparency_ati_request_transition", data, tk._("Done: the request's history shows this step."))
     return tk.redirect_to("ati-request.read", id=id)
 
 
@@ -152,8 +142,7 @@ def preview(id: str) -> Any:
     except tk.NotAuthorized as error:
         tk.abort(403, str(error))
     except tk.ValidationError as error:
-        for field, messages in error.error_dict.items():
-            tk.h.flash_error("{}: {}".format(field, " ".join(messages)))
+        _flash_errors("transparency_ati_request_transition", error)
         return tk.redirect_to("ati-request.read", id=id)
     return _personal(make_response(tk.render("transparency/ati/preview.html",
                                              {"pkg": pkg, "data": data, "preview": shown})))
@@ -221,10 +210,15 @@ def _post(action: str, data: dict[str, Any], done: str) -> None:
     except tk.NotAuthorized as error:
         tk.abort(403, str(error))
     except tk.ValidationError as error:
-        for field, messages in error.error_dict.items():
-            tk.h.flash_error("{}: {}".format(field, " ".join(messages)))
+        _flash_errors(action, error)
     else:
         tk.h.flash_success(done)
+
+
+def _flash_errors(action: str, error: tk.ValidationError) -> None:
+    """Each error, after the label of the form field at fault."""
+    for field, messages in error.error_dict.items():
+        tk.h.flash_error("{}: {}".format(tk.h.transparency_field_label(action, field), " ".join(messages)))
 
 
 @consultation.route("/<id>/contribute", methods=["POST"])

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import Context, DataDict
 
-from ... import ati, mail, portal, privacy, redaction, workflow
+from ... import ati, choices, mail, portal, privacy, redaction, workflow
 from ...model import AtiDocument, AtiEvent, AtiRequester, Redaction, next_tracking_number
 from .. import schema as schemas
 from ...portal import site_context
@@ -182,12 +182,23 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
         step = workflow.apply(data["transition"], ati.facts(pkg), ati.roles(user, pkg), given, portal.today(),
                               ati.schedule())
     except workflow.Refused as refused:
-        raise tk.ValidationError({refused.field: [tk._(refused.template).format(**refused.params)]})
+        raise tk.ValidationError({refused.field: [_in_words(refused)]})
     typed = "\n\n".join(text for text in (data.get("note"), data.get("answer")) if text)
     updated = ati.carry_out(pkg, step, given, user.id, original=typed or None)
     model.repo.commit()
     mail.send_soon()
     return updated
+
+
+def _in_words(refused: workflow.Refused) -> str:
+    """The workflow's refusal in the reader's language, naming fields, transitions
+    and states as the pages do."""
+    words = {"missing": lambda v: tk.h.transparency_field_label("transparency_ati_request_transition", v),
+             "name": tk.h.transparency_transition_label,
+             "state": lambda v: tk.h.scheming_language_text(choices.label("ati-request", "ati_state", v) or v,
+                                                            prefer_lang=portal.language())}
+    params = {key: words[key](value) if key in words else value for key, value in refused.params.items()}
+    return tk._(refused.template).format(**params)
 
 
 @tk.side_effect_free
