@@ -206,7 +206,7 @@ def test_authorization_table(app, people, action, data, allowed):
         }[data]
         token = people[person]["token"]
         headers = {"Authorization": token} if token else {}
-        response = app.post(f"/api/3/action/{action}", json=body, headers=headers, expect_errors=True)
+        response = app.post(f"/api/3/action/{action}", json=body, headers=headers)
         assert (response.status_code == 200) == may, (person, response.status_code, response.body[:300])
         if not may:
             assert response.status_code == 403, (person, response.status_code)
@@ -221,16 +221,18 @@ def test_requester_sees_only_their_own_requests(people):
     assert identity["id_number"] == "ZQ987654" and identity["email"] == IDENTITY["email"]
 
 
-def test_daily_job_flags_overdue_requests_and_reminds_officers(cli, people, smtp):
+def test_daily_job_flags_overdue_requests_and_reminds_officers(cli, people, smtp, freezer):
+    """Three requests filed on different days; time passes and leaves the index stale."""
     from ckan.cli.cli import ckan as ckan_command
-    late, soon, _later = submit(people["requester"]), submit(people["requester"]), submit(people["requester"])
-    due_soon = ati.calendar().add_working_days(portal.today(), 3)
-    # Dates written straight to the database, as time passing would: the index is now stale.
-    from ckan import model
-    for pkg, due in ((late, portal.today() - datetime.timedelta(days=1)), (soon, due_soon)):
-        model.Session.query(model.PackageExtra).filter_by(package_id=pkg["id"], key="due_date").update(
-            {"value": due.isoformat()})
-    model.repo.commit()
+    now = datetime.date(2026, 12, 21)
+    filed_soon = next(day for day in (now - datetime.timedelta(days=n) for n in range(60))
+                      if ati.due_date(day, urgent=False, extended=False) == ati.calendar().add_working_days(now, 3))
+    filed = {}
+    for name, day in (("late", filed_soon - datetime.timedelta(days=20)), ("soon", filed_soon), ("later", now)):
+        freezer.move_to(f"{day.isoformat()} 10:00:00")
+        filed[name] = submit(people["requester"])
+    late, soon = filed["late"], filed["soon"]
+    freezer.move_to(f"{now.isoformat()} 10:00:00")
     assert helpers.call_action("package_search", fq="type:ati-request +overdue:yes")["count"] == 0
     mail.send_pending()
     smtp.messages.clear()
@@ -276,7 +278,7 @@ def test_per_address_limit_across_accounts(app, people):
         return app.post("/api/3/action/transparency_ati_request_submit",
                         json={"owner_org": "mrafp", "title": "Sujet", "notes": "Texte", "delivery": "post",
                               **IDENTITY},
-                        headers={"Authorization": people[person]["token"]}, expect_errors=True)
+                        headers={"Authorization": people[person]["token"]})
     assert post("requester").status_code == 200
     assert post("citizen").status_code == 200
     refused = post("officer")  # a third account, the same address
