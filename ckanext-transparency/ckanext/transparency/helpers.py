@@ -11,13 +11,6 @@ from ckan.lib.search import SearchError
 from . import ati, consultations, phases, portal, progress, search, workflow
 
 
-def transparency_localized(pkg: dict[str, Any], field: str) -> str:
-    """``pkg[field + '_ar']`` on Arabic pages when the record has it, else ``pkg[field]``."""
-    if tk.h.lang() == "ar" and pkg.get(field + "_ar"):
-        return pkg[field + "_ar"]
-    return pkg.get(field) or ""
-
-
 def transparency_services() -> list[dict[str, Any]]:
     """The six services of the portal, with a live count of public records each
     (statistics, the sixth, has its own page and no count).
