@@ -46,7 +46,7 @@ ARABIC = re.compile(r"[\u0600-\u06FF]{2,}")
 LATIN_WORD = re.compile(r"(?<![\w@./:-])[A-Za-zÀ-ÿ][a-zà-ÿ]+(?:['’][A-Za-zÀ-ÿ]+)?(?![\w@./:-])")
 PYTHON_VALUE = re.compile(r"\{'|\['|^\[\]$|^\{\}$|\bNone\b|\bTrue\b|\bFalse\b")
 ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
-SKIPPED = ("script", "style", "code", "pre", "noscript", "textarea", "option")
+SKIPPED = ["script", "style", "code", "pre", "noscript", "textarea"]
 
 
 def _msgids() -> tuple[set[str], list[str]]:
@@ -110,17 +110,24 @@ class Reader:
         soup = BeautifulSoup(body, "html.parser")
         assert soup.html["lang"] == lang, f"{where}: <html lang={soup.html.get('lang')}>"
         for element, text in self._texts(soup):
-            marked = element.find_parent(lang=True) if not element.get("lang") else element
+            marked = element if element.get("lang") else element.find_parent(lang=True)
             text_lang = marked["lang"] if marked else lang
+            if element.name in ("title", "bdi") or element.get("dir") == "auto" or \
+                    element.find_parent(["bdi", "title"]) or element.find_parent(dir="auto"):
+                # A <title> cannot hold markup; <bdi> and dir="auto" isolate text whose language is
+                # not known (a person's name, a keyword, a contribution) in its own direction.
+                isolated = True
+            else:
+                isolated = False
             if PYTHON_VALUE.search(text):
                 self.problems.append(f"{where}: a Python value: {text[:80]!r}")
             if lang in ("fr", "ar") and text_lang == lang and self._english(text, lang):
                 self.problems.append(f"{where}: English: {text[:80]!r}")
             if lang == "en" and text_lang == "en" and text in self.french_only:
                 self.problems.append(f"{where}: French: {text[:80]!r}")
-            if lang == "ar" and text_lang == "ar" and LATIN_WORD.search(text):
+            if lang == "ar" and text_lang == "ar" and not isolated and LATIN_WORD.search(text):
                 self.problems.append(f"{where}: Latin text without lang: {text[:80]!r}")
-            if lang != "ar" and text_lang != "ar" and ARABIC.search(text):
+            if lang != "ar" and text_lang != "ar" and not isolated and ARABIC.search(text):
                 self.problems.append(f"{where}: Arabic text without lang: {text[:80]!r}")
 
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from .workflow import N_
 
+
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with plural forms for extraction (one of babel's keywords)."""
+    return singular, plural
+
+
 MESSAGES = (
+    ngettext("{num} Member", "{num} Members"),
+    N_("0 Members"),
     N_("Skip to main content"),
     N_("Toggle navigation"),
     N_("Submit"),
@@ -33,4 +41,10 @@ MESSAGES = (
     N_("Show more"),
     N_("State"),
     N_("Dataset description"),
+    N_("Close"),
+    N_("Showcase"),
+    N_("Showcases"),
+    N_("active"),
+    N_("Users"),
+    N_("View profile"),
 )

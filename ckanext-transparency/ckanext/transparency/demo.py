@@ -142,11 +142,11 @@ PAGES = [
 
 def page_versions() -> list[tuple[str, str, str]]:
     """Every page of the demo as (name, title, content): the French and the Arabic version
-    of each guide, each ending with a link to the other."""
+    of each guide (the page's template links each to the other)."""
     found = []
     for name, title, title_ar, content, content_ar in PAGES:
-        found.append((name, title, f"{content}\n\n[العربية](/ar/pages/{name}-ar)"))
-        found.append((f"{name}-ar", title_ar, f"{content_ar}\n\n[Français](/fr/pages/{name})"))
+        found.append((name, title, content))
+        found.append((f"{name}-ar", title_ar, content_ar))
     return found
 
 

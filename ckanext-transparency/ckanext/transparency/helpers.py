@@ -131,12 +131,19 @@ def transparency_found(dataset_type: str, count: int) -> str:
 
 
 def transparency_institution_options() -> list[dict[str, str]]:
-    """Every institution (organization) as form options, by title: one query for
-    names and titles (organization_list with all_fields also counts datasets)."""
-    orgs = (model.Session.query(model.Group.name, model.Group.title)
-            .filter(model.Group.is_organization.is_(True), model.Group.state == "active")
-            .order_by(model.Group.title))
-    return [{"value": name, "text": title or name} for name, title in orgs]
+    """Every institution (organization) as form options, named in the page's language
+    (``title_ar`` of the organization schema on Arabic pages), with the language of
+    the name: one query for names and titles (organization_list with all_fields also
+    counts datasets)."""
+    orgs = (model.Session.query(model.Group.name, model.Group.title, model.GroupExtra.value)
+            .outerjoin(model.GroupExtra, (model.GroupExtra.group_id == model.Group.id)
+                       & (model.GroupExtra.key == "title_ar") & (model.GroupExtra.state == "active"))
+            .filter(model.Group.is_organization.is_(True), model.Group.state == "active"))
+    options = []
+    for name, title, title_ar in orgs:
+        shown = transparency_localized({"title": title or name, "title_ar": title_ar}, "title")
+        options.append({"value": name, "text": shown["text"], "lang": shown["lang"]})
+    return sorted(options, key=lambda option: option["text"])
 
 
 def transparency_choice_options(dataset_type: str, field_name: str) -> list[dict[str, str]]:
@@ -398,5 +405,10 @@ def transparency_guides() -> list[dict[str, str]]:
 
 
 def transparency_page_language(page_name: str) -> dict[str, str]:
-    """The language of a guide page (``<name>-ar`` is the Arabic version), with its direction."""
-    return {"lang": "ar", "dir": "rtl"} if page_name.endswith("-ar") else {"lang": "fr", "dir": "ltr"}
+    """The language of a guide page (``<name>-ar`` is the Arabic version), with its
+    direction, and the address and language name of its other version."""
+    if page_name.endswith("-ar"):
+        return {"lang": "ar", "dir": "rtl", "other_lang": "fr", "other_name": "Français",
+                "other_url": tk.url_for("pages.show", page=page_name[:-3], locale="fr")}
+    return {"lang": "fr", "dir": "ltr", "other_lang": "ar", "other_name": "العربية",
+            "other_url": tk.url_for("pages.show", page=page_name + "-ar", locale="ar")}
