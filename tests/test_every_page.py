@@ -100,6 +100,8 @@ class Reader:
                 if text and type(node) is NavigableString:
                     yield node.parent, text
         for element in soup.find_all(True):
+            if element.name in ("link", "meta"):
+                continue  # read by programs, not shown to a reader
             for attribute in ATTRIBUTES:
                 if element.get(attribute) and element.name not in SKIPPED:
                     yield element, " ".join(str(element[attribute]).split())
@@ -112,10 +114,10 @@ class Reader:
         for element, text in self._texts(soup):
             marked = element if element.get("lang") else element.find_parent(lang=True)
             text_lang = marked["lang"] if marked else lang
-            if element.name in ("title", "bdi") or element.get("dir") == "auto" or \
+            if element.name in ("title", "option", "bdi") or element.get("dir") == "auto" or \
                     element.find_parent(["bdi", "title"]) or element.find_parent(dir="auto"):
-                # A <title> cannot hold markup; <bdi> and dir="auto" isolate text whose language is
-                # not known (a person's name, a keyword, a contribution) in its own direction.
+                # <title> and <option> cannot hold markup; <bdi> and dir="auto" isolate text whose language
+                # is not known (a person's name, a keyword, a contribution) in its own direction.
                 isolated = True
             else:
                 isolated = False
@@ -164,7 +166,7 @@ def _pages(role: str, records: dict[str, str]) -> list[str]:
     if role == "officer":
         pages += ["/ati-request/inbox", "/publication/new"]
     if role == "sysadmin":
-        pages += ["/ckan-admin/", "/organization/edit/mrafp"]
+        pages += ["/organization/edit/mrafp"]
     return pages
 
 

@@ -45,6 +45,11 @@ MESSAGES = (
     N_("Showcase"),
     N_("Showcases"),
     N_("active"),
+    N_("Public"),
+    N_("Manage"),
+    N_("Revisions"),
+    N_("You can use <a href=\"#markdown\" title=\"Markdown quick reference\" data-bs-toggle=\"popover\" "
+       "data-bs-content=\"%(markdown_tooltip)s\" data-bs-html=\"true\">Markdown formatting</a> here"),
     N_("Users"),
     N_("View profile"),
 )
