@@ -127,7 +127,8 @@ def transparency_found(dataset_type: str, count: int) -> str:
         "showcase": tk.ungettext("{number} reuse found", "{number} reuses found", count),
         "indicator": tk.ungettext("{number} indicator found", "{number} indicators found", count),
     }
-    return found.get(dataset_type, tk.ungettext("{number} record found", "{number} records found", count)).format(number=count)
+    text = found.get(dataset_type) or tk.ungettext("{number} record found", "{number} records found", count)
+    return text.format(number=count)
 
 
 def transparency_institution_options() -> list[dict[str, str]]:
