@@ -83,9 +83,9 @@ def _type_names() -> dict[str, tuple[str, str]]:
     }
 
 
-def transparency_type_label(dataset_type: str) -> str:
-    """The plural name of a dataset type, in the page's language."""
-    return _type_names().get(dataset_type, (dataset_type, dataset_type))[1]
+def transparency_type_label(dataset_type: str, plural: bool = True) -> str:
+    """The name of a dataset type (plural unless told), in the page's language."""
+    return _type_names().get(dataset_type, (dataset_type, dataset_type))[1 if plural else 0]
 
 
 @tk.chained_helper
