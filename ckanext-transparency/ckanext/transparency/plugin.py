@@ -27,6 +27,7 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
     # IConfigurer
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
         tk.add_resource("assets", "transparency")
 
     # IFacets
