@@ -1,0 +1,68 @@
+"""How the portal answers as a web service, behind its front (nginx).
+
+- Caching: an anonymous GET is ``public`` for ``ckan.cache_expires`` seconds
+  (CKAN's own rule: no session data, no signed-in user), so the front may
+  micro-cache it; anything personal (a signed-in user, an API token, a write, a
+  flash message) is ``private, no-store``; errors are never stored.
+- Faults: while PostgreSQL or Solr cannot be reached, pages answer 503 with a
+  short page in the reader's language and ``Retry-After``, the API a JSON error
+  in CKAN's format; never a bare 500.
+- The client's address: behind ``ckanext.transparency.trusted_proxies`` proxies
+  (the front), ``X-Forwarded-For`` gives it (werkzeug's ProxyFix), so the
+  per-address limits key on the citizen, not on the front.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import flask
+import sqlalchemy.exc
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError
+
+log = logging.getLogger(__name__)
+
+# What a service that is down (or restarting) raises through CKAN.
+FAULTS = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
+          sqlalchemy.exc.PendingRollbackError, SearchError)
+
+
+def wrap(app: Any) -> Any:
+    """Installs the portal's serving rules on CKAN's Flask app (IMiddleware)."""
+    proxies = tk.config.get("ckanext.transparency.trusted_proxies")
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    for fault in FAULTS:
+        app.register_error_handler(fault, unavailable)
+    app.after_request(cache_policy)
+    return app
+
+
+def cache_policy(response: flask.Response) -> flask.Response:
+    """Runs before CKAN's own after-request hook, which then writes ``public,
+    max-age`` or ``private`` from ``__no_cache__``: this adds what CKAN leaves open
+    (API answers, pages whose session holds only a form's CSRF token)."""
+    request = flask.request
+    if (response.status_code >= 500 or request.method not in ("GET", "HEAD")
+            or request.environ.get("__no_cache__") or "Authorization" in request.headers
+            or flask.session or tk.current_user.is_authenticated):  # a session: a form's token, a flash
+        request.environ["__no_cache__"] = True
+        response.cache_control.no_store = True
+    return response
+
+
+def unavailable(error: Exception) -> flask.Response:
+    """503 with ``Retry-After``: a page that needs neither the database nor Solr."""
+    log.warning("service unavailable: %s", error)
+    message = tk._("The portal is temporarily unavailable. Please try again in a moment.")
+    if flask.request.path.startswith("/api/"):
+        response = flask.jsonify({"help": flask.request.url, "success": False,
+                                  "error": {"__type": "Service Unavailable", "message": message}})
+    else:
+        response = flask.make_response(flask.render_template("transparency/unavailable.html", message=message))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(tk.config.get("ckanext.transparency.retry_after"))
+    return response
