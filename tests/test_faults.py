@@ -10,6 +10,8 @@ import subprocess
 import time
 
 import pytest
+import requests
+from bs4 import BeautifulSoup
 
 import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_command
@@ -17,6 +19,7 @@ from ckan.tests import helpers
 
 from ckanext.transparency import indexing, mail
 from conftest import create, submit
+from serve import free_port, gunicorn, wait_until_up
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -26,7 +29,7 @@ def _lib(*commands: str) -> None:
                    check=True, capture_output=True)
 
 
-PORTS = {"solr": 8983, "redis": 6380}
+PORTS = {"solr": int(os.environ.get("PORTAL_SOLR_PORT", 8983)), "redis": int(os.environ.get("PORTAL_REDIS_PORT", 6380))}
 
 
 def _stop_pid(name: str) -> None:
@@ -115,3 +118,56 @@ def test_after_a_postgresql_restart_the_portal_serves_again(app, people):
     assert page.status_code == 200
     assert helpers.call_action("package_search", fq="type:ati-request")["count"] == 1
     assert submit(people["citizen"])["tracking_number"]
+
+
+@pytest.fixture
+def served_by_gunicorn(pytestconfig, people, tmp_path):
+    """The portal under gunicorn, as scripts/up serves it, over the tests' database and Solr core."""
+    base = f"http://127.0.0.1:{free_port()}"
+    with open(tmp_path / "gunicorn.log", "w") as log, \
+            gunicorn(os.path.abspath(pytestconfig.getoption("ckan_ini")), base, log) as server:
+        wait_until_up(f"{base}/api/3/action/status_show", server, log)
+        yield base
+
+
+def _unavailable(response: requests.Response, lang: str) -> None:
+    """A 503 a person can read in their language, and a time to come back."""
+    assert response.status_code == 503, (response.url, response.status_code)
+    assert int(response.headers["Retry-After"]) > 0
+    assert "no-store" in response.headers["Cache-Control"]
+    page = BeautifulSoup(response.text, "html.parser")
+    assert page.html["lang"] == lang and page.html["dir"] == ("rtl" if lang == "ar" else "ltr")
+    assert page.h1.text == {"fr": "Temporairement indisponible", "ar": "غير متاح مؤقتا"}[lang]
+
+
+PAGES = ["/", "/ati-request/", "/publication/", "/statistics", "/organization/"]
+
+
+def test_while_postgresql_restarts_the_served_portal_answers_503_then_200(served_by_gunicorn):
+    base = served_by_gunicorn
+    assert all(requests.get(base + path).status_code == 200 for path in PAGES)
+    _lib('pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop')
+    try:
+        for path in PAGES:
+            _unavailable(requests.get(base + path), "fr")
+            _unavailable(requests.get(base + "/ar" + path), "ar")
+        api = requests.get(f"{base}/api/3/action/package_search")
+        assert api.status_code == 503 and int(api.headers["Retry-After"]) > 0
+        assert api.json()["success"] is False and api.json()["error"]["__type"] == "Service Unavailable"
+    finally:
+        _lib('pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start')
+    statuses = [requests.get(base + path).status_code for path in PAGES for _ in range(4)]
+    assert set(statuses) <= {200, 503} and statuses[-len(PAGES):] == [200] * len(PAGES), statuses
+
+
+def test_while_solr_is_down_the_served_portal_answers_no_server_error(served_by_gunicorn, solr_stopped):
+    base = served_by_gunicorn
+    for path in PAGES + ["/dataset/", "/commitment/", "/publications/coverage"]:
+        for lang in ("fr", "ar"):
+            response = requests.get(base + ("/ar" if lang == "ar" else "") + path)
+            assert response.status_code in (200, 503), (path, response.status_code)
+            if response.status_code == 503:
+                assert int(response.headers["Retry-After"]) > 0
+                assert BeautifulSoup(response.text, "html.parser").html["lang"] == lang
+    api = requests.get(f"{base}/api/3/action/package_search")
+    assert api.status_code in (409, 503) and api.json()["success"] is False

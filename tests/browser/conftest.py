@@ -11,13 +11,7 @@ from __future__ import annotations
 import base64
 import datetime
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -34,6 +28,7 @@ from ckan.common import config
 from ckan.tests import factories, helpers
 
 from conftest import IDENTITY, MIGRATED_PLUGINS, create
+from serve import free_port, gunicorn, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -109,12 +104,6 @@ def submit_request(title: str, user: str) -> dict[str, Any]:
                                title=title, notes="Le détail par direction.", delivery="email", **IDENTITY)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="package")
 def site(pytestconfig, reset_db, migrate_db_for, reset_index, reset_queues) -> Iterator[dict[str, Any]]:
     """The portal served by gunicorn over a fresh database and index holding ``_records()``."""
@@ -126,30 +115,17 @@ def site(pytestconfig, reset_db, migrate_db_for, reset_index, reset_queues) -> I
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
-    base = f"http://127.0.0.1:{_free_port()}"
+    base = f"http://127.0.0.1:{free_port()}"
     site_url = config["ckan.site_url"]
     config["ckan.site_url"] = base  # links made by this process (resources' URLs) lead to the server
     log = open(ROOT / "build" / "browser-server.log", "w")
     ini = str(Path(pytestconfig.getoption("ckan_ini")).resolve())
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "config"), "--bind", base.removeprefix("http://"),
-         "--workers", "2", "--timeout", "120", "wsgi:application"],
-        env=dict(os.environ, CKAN_INI=ini, CKAN_SITE_URL=base), stdout=log, stderr=log)
     try:
-        records = _records()  # while the server starts
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/3/action/status_show", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the portal did not start; see {log.name}")
-                time.sleep(0.3)
-        yield dict(records, base=base)
+        with gunicorn(ini, base, log) as server:
+            records = _records()  # while the server starts
+            wait_until_up(f"{base}/api/3/action/status_show", server, log)
+            yield dict(records, base=base)
     finally:
-        server.terminate()
-        server.wait(30)
         log.close()
         config["ckan.site_url"] = site_url
         reset_queues()  # the server's e-mail jobs, never run, would reach later tests' workers

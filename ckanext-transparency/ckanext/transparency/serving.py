@@ -37,15 +37,18 @@ def wrap(app: Any) -> Any:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     for fault in FAULTS:
         app.register_error_handler(fault, unavailable)
-    app.after_request(cache_policy)
+    app.after_request(answer_headers)
     return app
 
 
-def cache_policy(response: flask.Response) -> flask.Response:
+def answer_headers(response: flask.Response) -> flask.Response:
     """Runs before CKAN's own after-request hook, which then writes ``public,
     max-age`` or ``private`` from ``__no_cache__``: this adds what CKAN leaves open
-    (API answers, pages whose session holds only a form's CSRF token)."""
+    (API answers, pages whose session holds only a form's CSRF token), and
+    ``Retry-After`` to every 503 (search pages while Solr is away included)."""
     request = flask.request
+    if response.status_code == 503 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(tk.config.get("ckanext.transparency.retry_after"))
     if (response.status_code >= 500 or request.method not in ("GET", "HEAD")
             or request.environ.get("__no_cache__") or "Authorization" in request.headers
             or flask.session or tk.current_user.is_authenticated):  # a session: a form's token, a flash
@@ -55,7 +58,7 @@ def cache_policy(response: flask.Response) -> flask.Response:
 
 
 def unavailable(error: Exception) -> flask.Response:
-    """503 with ``Retry-After``: a page that needs neither the database nor Solr."""
+    """503 (``answer_headers`` adds ``Retry-After``): a page that needs neither the database nor Solr."""
     log.warning("service unavailable: %s", error)
     message = tk._("The portal is temporarily unavailable. Please try again in a moment.")
     if flask.request.path.startswith("/api/"):
@@ -64,5 +67,4 @@ def unavailable(error: Exception) -> flask.Response:
     else:
         response = flask.make_response(flask.render_template("transparency/unavailable.html", message=message))
     response.status_code = 503
-    response.headers["Retry-After"] = str(tk.config.get("ckanext.transparency.retry_after"))
     return response
