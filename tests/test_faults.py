@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
@@ -171,3 +172,46 @@ def test_while_solr_is_down_the_served_portal_answers_no_server_error(served_by_
                 assert BeautifulSoup(response.text, "html.parser").html["lang"] == lang
     api = requests.get(f"{base}/api/3/action/package_search")
     assert api.status_code in (409, 503) and api.json()["success"] is False
+
+
+def _tracking_numbers(base: str, path: str, person: dict, section: str = "") -> list[str]:
+    page = BeautifulSoup(requests.get(base + path, headers={"Authorization": person["token"]}).text, "html.parser")
+    scope = page.select_one(f"section[aria-labelledby='{section}']") if section else page
+    return [a.text for a in scope.select("table.transparency-requests td:first-child a")]
+
+
+@pytest.fixture
+def periodic(pytestconfig, tmp_path):
+    """``ckan transparency periodic`` as scripts/up starts it (default interval: 30 s)."""
+    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
+    with open(tmp_path / "periodic.log", "w") as log:
+        process = subprocess.Popen([ckan, "-c", pytestconfig.getoption("ckan_ini"), "transparency", "periodic"],
+                                   stdout=log, stderr=log)
+        try:
+            yield
+        finally:
+            process.terminate()
+            process.wait(30)
+
+
+def test_a_request_filed_while_solr_is_down_is_followed_at_once_and_found_within_a_minute_of_its_return(
+        served_by_gunicorn, people, solr_stopped, periodic):
+    base = served_by_gunicorn
+    pkg = submit(people["requester"])
+    number = pkg["tracking_number"]
+    assert _tracking_numbers(base, "/ati-request/mine", people["requester"]) == [number]
+    assert _tracking_numbers(base, "/ati-request/inbox", people["officer"], "box-new") == [number]
+    assert _tracking_numbers(base, "/ati-request/inbox", people["officer"], "box-due_soon") == []
+
+    _lib("start_solr ckan ckan_test")  # no cron, no command: the periodic work notices
+    back = time.monotonic()
+    search = f"{base}/api/3/action/package_search"
+    while time.monotonic() - back < 60:
+        found = requests.get(search, params={"fq": f"id:{pkg['id']}", "include_private": "true"},
+                             headers={"Authorization": people["officer"]["token"]}).json()
+        if found["success"] and found["result"]["count"] == 1:
+            break
+        time.sleep(2)
+    else:
+        raise AssertionError("the request was not indexed within a minute of Solr's return")
+    assert indexing.queued() == []

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from ckan.tests import factories
 
-from conftest import submit
+from conftest import IDENTITY, submit
 
 ANONYMOUS_PAGES = ["/", "/ar/", "/dataset/", "/ati-request/", "/publication/", "/commitment/",
                    "/organization/", "/statistics", "/api/3/action/package_search"]
@@ -81,3 +81,33 @@ def test_personal_api_answers_are_private_and_never_stored(served, people):
         response = requests.get(f"{served}/api/3/action/package_show", params={"id": pkg["id"]},
                                 headers={"Authorization": people[person]["token"]})
         assert {"private", "no-store"} <= _cache_control(response)
+
+
+@pytest.mark.parametrize(("path", "status"), [("/dataset/changes_multiple", 404),
+                                              ("/api/2/util/user/autocomplete?q=a", 403)])
+def test_core_pages_that_used_to_fail_say_what_is_wrong(served, people, path, status):
+    response = requests.get(served + path)
+    assert response.status_code == status
+    if path.startswith("/api/"):
+        assert response.json()["success"] is False
+        assert response.json()["error"]["__type"] == "Authorization Error"
+    else:
+        page = BeautifulSoup(response.text, "html.parser")
+        assert page.html["lang"] == "fr" and page.select_one(".site-footer")  # CKAN's own error page
+
+
+@pytest.mark.ckan_config("ckanext.transparency.trusted_proxies", "1")
+@pytest.mark.ckan_config("ckanext.transparency.ati.daily_limit_per_address", "1")
+def test_behind_the_front_the_per_address_limit_keys_on_the_citizen_not_the_proxy(app, people):
+    """The front appends the client's address to X-Forwarded-For; only that last entry is trusted."""
+    def post(person, forwarded_for):
+        return app.post("/api/3/action/transparency_ati_request_submit",
+                        json={"owner_org": "mrafp", "title": "Sujet", "notes": "Texte", "delivery": "post",
+                              **IDENTITY},
+                        headers={"Authorization": people[person]["token"], "X-Forwarded-For": forwarded_for},
+                        expect_errors=True)
+    assert post("requester", "41.140.10.1").status_code == 200
+    assert post("citizen", "41.140.10.2").status_code == 200  # another citizen behind the same front
+    refused = post("officer", "10.9.9.9, 41.140.10.1")  # a forged first entry changes nothing
+    assert refused.status_code == 409
+    assert "adresse réseau" in refused.json["error"]["owner_org"][0]

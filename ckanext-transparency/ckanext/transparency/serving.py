@@ -7,6 +7,8 @@
 - Faults: while PostgreSQL or Solr cannot be reached, pages answer 503 with a
   short page in the reader's language and ``Retry-After``, the API a JSON error
   in CKAN's format; never a bare 500.
+- CKAN's not found, not authorized and invalid errors that a core view lets
+  escape answer 404, 403 and 400, not 500.
 - The client's address: behind ``ckanext.transparency.trusted_proxies`` proxies
   (the front), ``X-Forwarded-For`` gives it (werkzeug's ProxyFix), so the
   per-address limits key on the citizen, not on the front.
@@ -18,6 +20,7 @@ from typing import Any
 
 import flask
 import sqlalchemy.exc
+from werkzeug import exceptions
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import ckan.plugins.toolkit as tk
@@ -29,6 +32,12 @@ log = logging.getLogger(__name__)
 FAULTS = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
           sqlalchemy.exc.PendingRollbackError, SearchError)
 
+# CKAN's own errors that some core views let escape (an anonymous user
+# autocomplete, changes between versions without their ids): the answer they mean.
+REFUSALS = {tk.ObjectNotFound: (exceptions.NotFound, "Not Found Error"),
+            tk.NotAuthorized: (exceptions.Forbidden, "Authorization Error"),
+            tk.ValidationError: (exceptions.BadRequest, "Validation Error")}
+
 
 def wrap(app: Any) -> Any:
     """Installs the portal's serving rules on CKAN's Flask app (IMiddleware)."""
@@ -37,6 +46,8 @@ def wrap(app: Any) -> Any:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     for fault in FAULTS:
         app.register_error_handler(fault, unavailable)
+    for error in REFUSALS:
+        app.register_error_handler(error, refused)
     app.after_request(answer_headers)
     return app
 
@@ -68,3 +79,12 @@ def unavailable(error: Exception) -> flask.Response:
         response = flask.make_response(flask.render_template("transparency/unavailable.html", message=message))
     response.status_code = 503
     return response
+
+
+def refused(error: Exception) -> Any:
+    """404, 403 or 400, as a JSON error in CKAN's format for the API, else CKAN's error page."""
+    http, kind = next(answer for cls, answer in REFUSALS.items() if isinstance(error, cls))
+    if flask.request.path.startswith("/api/"):
+        return flask.jsonify({"help": flask.request.url, "success": False,
+                              "error": {"__type": kind, "message": http.description}}), http.code
+    return flask.current_app.handle_http_exception(http())
