@@ -1,6 +1,7 @@
 """The portal served as in production, for the tests that need a real server:
 gunicorn on a free loopback port over this process's database and Solr core
-(the CKAN_* overrides reach it too)."""
+(the CKAN_* overrides reach it too), and the front (nginx) before it, started
+by the project's own scripts/lib.sh."""
 from __future__ import annotations
 
 import contextlib
@@ -14,6 +15,12 @@ from pathlib import Path
 from typing import IO, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def lib(*commands: str) -> None:
+    """Runs functions of scripts/lib.sh (the services of this process's settings)."""
+    subprocess.run(["bash", "-c", f"source {ROOT}/scripts/lib.sh && " + " && ".join(commands)],
+                   check=True, capture_output=True)
 
 
 def free_port() -> int:
@@ -46,3 +53,15 @@ def gunicorn(ini: str, base: str, log: IO, workers: int = 2) -> Iterator[subproc
     finally:
         server.terminate()
         server.wait(30)
+
+
+@contextlib.contextmanager
+def front(name: str, base: str, upstream: str, sign_in_rate: str = "10r/m",
+          submit_rate: str = "6r/m") -> Iterator[None]:
+    """The front at ``base`` before ``upstream``, as scripts/up starts it (``name``: its files in .stack/)."""
+    lib(f"start_front {name} {base.removeprefix('http://')} {upstream.removeprefix('http://')} "
+        f"{sign_in_rate} {submit_rate}")
+    try:
+        yield
+    finally:
+        lib(f"stop_pid {name}")

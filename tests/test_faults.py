@@ -20,14 +20,9 @@ from ckan.tests import helpers
 
 from ckanext.transparency import indexing, mail
 from conftest import create, submit
-from serve import free_port, gunicorn, wait_until_up
+from serve import free_port, gunicorn, lib, wait_until_up
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _lib(*commands: str) -> None:
-    subprocess.run(["bash", "-c", f"source {ROOT}/scripts/lib.sh && " + " && ".join(commands)],
-                   check=True, capture_output=True)
 
 
 PORTS = {"solr": int(os.environ.get("PORTAL_SOLR_PORT", 8983)), "redis": int(os.environ.get("PORTAL_REDIS_PORT", 6380))}
@@ -54,7 +49,7 @@ def solr_stopped():
     try:
         yield
     finally:
-        _lib("start_solr ckan ckan_test")
+        lib("start_solr ckan ckan_test")
 
 
 @pytest.fixture
@@ -63,7 +58,7 @@ def redis_stopped():
     try:
         yield
     finally:
-        _lib("start_redis")
+        lib("start_redis")
 
 
 def test_a_request_filed_while_solr_is_down_is_kept_and_indexed_when_it_is_back(app, cli, people, solr_stopped):
@@ -78,7 +73,7 @@ def test_a_request_filed_while_solr_is_down_is_kept_and_indexed_when_it_is_back(
     stats = app.get(tk.url_for("transparency.statistics"), expect_errors=True)
     assert stats.status_code == 503 and "temporairement indisponible" in stats.body
 
-    _lib("start_solr ckan ckan_test")
+    lib("start_solr ckan ckan_test")
     result = cli.invoke(ckan_command, ["transparency", "refresh"])
     assert "1 queued records indexed, 0 still waiting" in result.output, result.output
     found = helpers.call_action("package_search", fq="type:ati-request")
@@ -106,7 +101,7 @@ def test_a_contribution_sent_while_solr_is_down_is_kept(people, open_consultatio
 def test_with_redis_down_submissions_succeed_and_their_mail_goes_out_later(people, redis_stopped, smtp):
     pkg = submit(people["requester"])
     assert pkg["tracking_number"].startswith("DAI-")
-    _lib("start_redis")
+    lib("start_redis")
     sent, failed = mail.send_pending()
     assert (sent, failed) == (2, 0)
     assert smtp.to("zineb.qarmouchi@example.ma")
@@ -114,7 +109,7 @@ def test_with_redis_down_submissions_succeed_and_their_mail_goes_out_later(peopl
 
 def test_after_a_postgresql_restart_the_portal_serves_again(app, people):
     submit(people["requester"])
-    _lib('pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" restart')
+    lib('pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" restart')
     page = app.get("/ati-request/")
     assert page.status_code == 200
     assert helpers.call_action("package_search", fq="type:ati-request")["count"] == 1
@@ -147,7 +142,7 @@ PAGES = ["/", "/ati-request/", "/publication/", "/statistics", "/organization/"]
 def test_while_postgresql_restarts_the_served_portal_answers_503_then_200(served_by_gunicorn):
     base = served_by_gunicorn
     assert all(requests.get(base + path).status_code == 200 for path in PAGES)
-    _lib('pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop')
+    lib('pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop')
     try:
         for path in PAGES:
             _unavailable(requests.get(base + path), "fr")
@@ -156,7 +151,7 @@ def test_while_postgresql_restarts_the_served_portal_answers_503_then_200(served
         assert api.status_code == 503 and int(api.headers["Retry-After"]) > 0
         assert api.json()["success"] is False and api.json()["error"]["__type"] == "Service Unavailable"
     finally:
-        _lib('pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start')
+        lib('pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start')
     statuses = [requests.get(base + path).status_code for path in PAGES for _ in range(4)]
     assert set(statuses) <= {200, 503} and statuses[-len(PAGES):] == [200] * len(PAGES), statuses
 
@@ -203,7 +198,7 @@ def test_a_request_filed_while_solr_is_down_is_followed_at_once_and_found_within
     assert _tracking_numbers(base, "/ati-request/inbox", people["officer"], "box-new") == [number]
     assert _tracking_numbers(base, "/ati-request/inbox", people["officer"], "box-due_soon") == []
 
-    _lib("start_solr ckan ckan_test")  # no cron, no command: the periodic work notices
+    lib("start_solr ckan ckan_test")  # no cron, no command: the periodic work notices
     back = time.monotonic()
     search = f"{base}/api/3/action/package_search"
     while time.monotonic() - back < 60:
