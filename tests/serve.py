@@ -42,12 +42,13 @@ def wait_until_up(url: str, process: subprocess.Popen, log: IO, timeout: float =
 
 
 @contextlib.contextmanager
-def gunicorn(ini: str, base: str, log: IO, workers: int = 2) -> Iterator[subprocess.Popen]:
-    """gunicorn serving ``ini`` at ``base`` (http://127.0.0.1:<port>); started, not yet answering."""
+def gunicorn(ini: str, base: str, log: IO, workers: int = 2, site_url: str = "") -> Iterator[subprocess.Popen]:
+    """gunicorn serving ``ini`` at ``base`` (http://127.0.0.1:<port>), for people at ``site_url``
+    (its front; default ``base``); started, not yet answering."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "config"), "--bind", base.removeprefix("http://"),
          "--workers", str(workers), "--timeout", "120", "wsgi:application"],
-        env=dict(os.environ, CKAN_INI=ini, CKAN_SITE_URL=base), stdout=log, stderr=log)
+        env=dict(os.environ, CKAN_INI=ini, CKAN_SITE_URL=site_url or base), stdout=log, stderr=log)
     try:
         yield server
     finally:
