@@ -7,7 +7,7 @@ import pytest
 
 from ckanext.transparency.deadlines import Calendar
 from ckanext.transparency.workflow import (CDAI, OFFICER, REQUESTER, TRANSITIONS, Refused, RequestFacts,
-                                           check, is_overdue)
+                                           check, inbox_sections, is_overdue)
 
 CAL = Calendar(islamic_holidays=[])
 TODAY = date(2026, 11, 27)
@@ -115,3 +115,21 @@ def test_overdue_is_an_open_request_past_its_due_date():
     assert is_overdue("in-progress", date(2026, 11, 26), TODAY)
     assert not is_overdue("in-progress", TODAY, TODAY)  # answering on the due date is on time
     assert not is_overdue("answered", date(2026, 11, 1), TODAY)
+
+
+TODAY, SOON = date(2026, 11, 16), date(2026, 11, 19)
+
+
+@pytest.mark.parametrize(("state", "due", "sections"), [
+    ("received", date(2026, 12, 14), ["new"]),
+    ("received", date(2026, 11, 19), ["new", "due_soon"]),
+    ("received", TODAY, ["new", "due_soon"]),  # due today: not yet overdue
+    ("received", date(2026, 11, 13), ["new", "overdue"]),
+    ("in-progress", date(2026, 11, 17), ["due_soon"]),
+    ("in-progress", date(2026, 11, 20), []),
+    ("clarification", date(2026, 11, 17), ["clarification"]),
+    ("clarification", date(2026, 11, 2), ["overdue", "clarification"]),
+    ("answered", date(2026, 11, 2), []),
+])
+def test_inbox_sections(state, due, sections):
+    assert inbox_sections(state, due, TODAY, SOON) == sections
