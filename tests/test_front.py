@@ -79,11 +79,12 @@ def test_signed_in_people_always_reach_the_portal(site, people):
     assert response.headers["X-Cache-Status"] == "BYPASS"
 
 
-def test_signing_in_is_rate_limited_per_address_reading_is_not(site):
-    statuses = [requests.post(site + "/user/login", data={"login": "x", "password": "y"}).status_code
-                for _ in range(15)]
-    assert 429 in statuses and statuses[0] != 429
-    assert requests.get(site + "/user/login").status_code == 200
+@pytest.mark.parametrize("path", ["/user/login", "/ar/user/register", "/ati-request/submit",
+                                  "/api/3/action/transparency_ati_request_submit"])
+def test_signing_in_registering_and_submitting_are_rate_limited_per_address_reading_is_not(site, path):
+    statuses = [requests.post(site + path, data={"login": "x", "password": "y"}).status_code for _ in range(15)]
+    assert 429 in statuses and statuses[0] != 429, statuses
+    assert requests.get(site + "/ati-request/").status_code == 200
 
 
 def test_uploads_larger_than_ckan_allows_are_refused_at_the_front(site, people):
