@@ -36,7 +36,7 @@ def test_image_installs_the_same_requirements_and_settings():
 
 def test_compose_overrides_only_service_addresses_never_plugins_or_settings():
     allowed = set(CONFIG_FROM_ENV_VARS.values()) | {"CKAN_SECRET_KEY", "CKAN_MIGRATE"}
-    for name in ("ckan", "worker"):
+    for name in ("ckan", "worker", "periodic"):
         service = COMPOSE["services"][name]
         assert set(service["environment"]) <= allowed, name
         assert service["build"]["dockerfile"] == "docker/Dockerfile"

@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import search
+from . import search, serving
 from .logic import auth
 
 
@@ -23,12 +23,17 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "transparency")
+
+    # IMiddleware
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        return serving.wrap(app)
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
