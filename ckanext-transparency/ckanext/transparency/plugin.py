@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import search
+from . import search, textsearch
 
 
 @tk.blanket.actions
@@ -34,6 +34,7 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        textsearch.index_fields(pkg_dict)
         return search.index_fields(pkg_dict)
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -42,5 +43,8 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
     def before_dataset_view(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.add_figures(pkg_dict)
 
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return textsearch.query_params(search_params)
+
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
-        return search.label_facets(search_results)
+        return textsearch.add_snippets(search.label_facets(search_results), search_params)
