@@ -95,4 +95,4 @@ def test_the_schema_is_ckans_own_plus_the_portals_fields():
             ET.tostring(e, encoding="unicode").strip() for e in root.findall("copyField")}
 
     assert items(stock) <= items(ours)
-    assert {e.get("name") for e in ours.find("types")} - {e.get("name") for e in stock.find("types")} == {"text_ar", "text_fr"}
+    assert {e.get("name") for e in ours.find("types")} - {e.get("name") for e in stock.find("types")} == {"text_ar_fr", "text_ar", "text_fr"}

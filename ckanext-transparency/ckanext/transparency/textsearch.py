@@ -2,11 +2,12 @@
 the highlighted snippet shown under a result.
 
 Index: every text a reader sees goes into three fields of the portal's Solr
-schema (config/solr/conf/schema.xml), ``search_title_ar``, ``search_body_ar``
-and ``search_document_ar``, analysed as Arabic; Solr copies each into its
-``*_fr`` twin, analysed as French. Query: plain words (no field, no query
-parser chosen by the caller) are read by edismax over those fields, a title
-above a body above a document's text (the phrase boost is in solrconfig.xml).
+schema (config/solr/conf/schema.xml), analysed for Arabic and French:
+``search_title``, ``search_body`` (which repeats the titles, read with the
+synonyms; Solr copies it into ``search_body_fr`` to look them up as French too)
+and ``search_document``. Query: plain words (no field, no query parser chosen
+by the caller) are read by edismax over those fields, a title above a body
+above a document's text (the title's phrase boost is in solrconfig.xml).
 """
 from __future__ import annotations
 
@@ -26,12 +27,10 @@ BODY_FIELDS = ("notes", "answer", "report_summary", "methodology", "legal_refere
 # Choice fields whose labels (in every language) say what a record is about.
 LABELLED_FIELDS = ("category", "theme", "topic", "policy_areas", "spatial_region", "reuse_kind")
 
-QUERY_FIELDS = ("search_title_ar^4 search_title_fr^4 search_body_ar^1.5 search_body_fr^1.5 "
-                "search_document_ar^0.5 search_document_fr^0.5 name^4 tags^2 text^0.5")
+QUERY_FIELDS = "search_title^4 search_body^1.5 search_body_fr^1.5 search_document^0.5 name^4 text^0.5"
 # 1 or 2 words: all of them; 3 or 4: all but one; more: three quarters.
 MINIMUM_MATCH = "2<-1 4<75%"
-HIGHLIGHT_FIELDS = ("search_title_ar", "search_title_fr", "search_body_ar", "search_body_fr",
-                    "search_document_ar", "search_document_fr")
+HIGHLIGHT_FIELDS = ("search_title", "search_body", "search_document")
 _MARK_START, _MARK_END = "\x02", "\x03"  # never in indexed text (XML 1.0 forbids them)
 _ARABIC = re.compile("[\u0600-\u06ff]")
 # Field-qualified or Solr syntax: left to CKAN's own reading of q.
@@ -55,8 +54,8 @@ def index_fields(pkg_dict: dict[str, Any]) -> None:
     for field in LABELLED_FIELDS:
         for value in _list(pkg.get(field)):
             body += list(labels.get(field, {}).get(value, {}).values())
-    pkg_dict["search_title_ar"] = [t for t in titles if t.strip()]
-    pkg_dict["search_body_ar"] = [t for t in body if isinstance(t, str) and t.strip()]
+    pkg_dict["search_title"] = [t for t in titles if t.strip()]
+    pkg_dict["search_body"] = pkg_dict["search_title"] + [t for t in body if isinstance(t, str) and t.strip()]
 
 
 def _list(value: Any) -> list[Any]:
@@ -93,7 +92,8 @@ def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) 
         fl="id,index_id", fq=["+site_id:%s" % tk.config.get("ckan.site_id"),
                               "id:(%s)" % " OR ".join('"%s"' % i for i in ids)],
         **{"hl": "true", "hl.method": "unified", "hl.fl": ",".join(HIGHLIGHT_FIELDS),
-           "hl.snippets": 1, "hl.fragsize": 160, "hl.tag.pre": _MARK_START, "hl.tag.post": _MARK_END})
+           "hl.snippets": 1, "hl.fragsize": 160, "hl.tag.pre": _MARK_START, "hl.tag.post": _MARK_END,
+           "hl.requireFieldMatch": "false"})  # terms of search_body_fr (synonyms) marked in search_body too
     # Solr keys highlights by the schema's unique key, index_id.
     highlights = {doc["id"]: (answer.highlighting or {}).get(doc["index_id"], {}) for doc in answer.docs}
     arabic_first = search.page_language() == "ar"
