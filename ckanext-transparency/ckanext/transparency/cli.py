@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 
-from . import ati, backup, bulk, consultations, demo, indexing, mail
+from . import ati, backup, bulk, consultations, demo, documents, indexing, mail
 
 __all__ = ["transparency"]
 
@@ -42,6 +42,7 @@ def send_mail() -> None:
 @transparency.command("refresh")
 def refresh() -> None:
     """What time changes (run hourly by cron): records saved while Solr was down,
+    uploaded documents whose text no background job has read yet,
     overdue requests and reminders to officers, consultations' phases and notices
     to their followers, then the e-mails."""
     if indexing.solr_answers():
@@ -52,6 +53,8 @@ def refresh() -> None:
         done = consultations.daily()
         click.echo("{reindexed} consultations reindexed, {notices} notices queued".format(**done))
         click.echo("{} commitments reindexed (late milestones)".format(indexing.reindex_type("commitment")))
+        read = [documents.extract(resource_id) for resource_id in documents.unread()]
+        click.echo(f"{read.count('read')} documents read for search, {read.count('unreadable')} unreadable")
     else:
         click.secho("Solr does not answer: indexing waits for the next run", fg="yellow")
     sent, failed = mail.send_pending()

@@ -146,3 +146,14 @@ class MilestoneUpdate(tk.BaseModel):
         return {"id": self.id, "milestone": self.milestone, "milestone_title": self.milestone_title,
                 "state": self.state, "date": self.date.isoformat(), "comment": self.comment,
                 "evidence_url": self.evidence_url, "created": self.created.isoformat()}
+
+
+class DocumentText(tk.BaseModel):
+    """The text read from an uploaded document (documents.py), indexed with its record."""
+    __tablename__ = "transparency_document_text"
+    resource_id = Column(UnicodeText, ForeignKey("resource.id", ondelete="CASCADE"), primary_key=True)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    sha256 = Column(UnicodeText, nullable=False)  # of the file read: a replaced file is read again
+    text = Column(UnicodeText)  # None when it could not be read
+    error = Column(UnicodeText)  # why it could not be read
+    extracted = Column(DateTime, nullable=False, default=_now)

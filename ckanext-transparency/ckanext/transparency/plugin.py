@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import search, textsearch
+from . import documents, search, textsearch
 
 
 @tk.blanket.actions
@@ -22,6 +22,7 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -48,3 +49,10 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
         return textsearch.add_snippets(search.label_facets(search_results), search_params)
+
+    # IResourceController
+    def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
+        documents.extract_soon(resource)
+
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        documents.extract_soon(resource)

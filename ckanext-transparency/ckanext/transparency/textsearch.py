@@ -19,7 +19,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import make_connection
 
-from . import search
+from . import documents, search
 
 TITLE_FIELDS = ("title", "title_ar", "long_title", "long_title_ar")
 # Free text of the schemas beside their *_ar fields (found in the schemas, with their twins).
@@ -56,6 +56,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> None:
             body += list(labels.get(field, {}).get(value, {}).values())
     pkg_dict["search_title"] = [t for t in titles if t.strip()]
     pkg_dict["search_body"] = pkg_dict["search_title"] + [t for t in body if isinstance(t, str) and t.strip()]
+    pkg_dict["search_document"] = documents.texts_of(pkg_dict["id"])
 
 
 def _list(value: Any) -> list[Any]:
@@ -80,9 +81,9 @@ def is_plain_words(q: Any, search_params: dict[str, Any]) -> bool:
 
 def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
     """Gives each result of a plain-word search ``search_snippet``: the passage of
-    its title, description or document text that matched, as a list of
-    ``{"text", "match"}`` pieces (a template marks the matches), in the page's
-    language first when the record matched in both."""
+    its title, description or document text that matched, ``{"lang": "ar" or "fr",
+    "pieces": [{"text", "match"}, ...]}`` (a template marks the matches), in the
+    page's language first when the record matched in both."""
     results = search_results.get("results") or []
     ids = [r["id"] for r in results if isinstance(r, dict) and r.get("id")]
     if not ids or search_params.get("defType") != "edismax" or search_params.get("qf") != QUERY_FIELDS:
@@ -103,7 +104,8 @@ def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) 
         if passages:
             # stable sort: title, body, document; the page's language before the other
             passages.sort(key=lambda p: bool(_ARABIC.search(p)) != arabic_first)
-            result["search_snippet"] = _pieces(passages[0])
+            result["search_snippet"] = {"lang": "ar" if _ARABIC.search(passages[0]) else "fr",
+                                        "pieces": _pieces(passages[0])}
     return search_results
 
 
