@@ -30,7 +30,7 @@ LABELLED_FIELDS = ("category", "theme", "topic", "policy_areas", "spatial_region
 QUERY_FIELDS = "search_title^4 search_body^1.5 search_body_fr^1.5 search_document^0.5 name^4 text^0.5"
 # 1 or 2 words: all of them; 3 or 4: all but one; more: three quarters.
 MINIMUM_MATCH = "2<-1 4<75%"
-HIGHLIGHT_FIELDS = ("search_title", "search_body", "search_document")
+HIGHLIGHT_FIELDS = ("search_body", "search_document", "search_title")  # a description before the title
 _MARK_START, _MARK_END = "\x02", "\x03"  # never in indexed text (XML 1.0 forbids them)
 _ARABIC = re.compile("[\u0600-\u06ff]")
 # Field-qualified or Solr syntax: left to CKAN's own reading of q.
@@ -102,7 +102,7 @@ def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) 
         fields = highlights.get(result.get("id"), {})
         passages = [p for field in HIGHLIGHT_FIELDS for p in fields.get(field, [])]
         if passages:
-            # stable sort: title, body, document; the page's language before the other
+            # stable sort: description, document, title; the page's language before the other
             passages.sort(key=lambda p: bool(_ARABIC.search(p)) != arabic_first)
             result["search_snippet"] = {"lang": "ar" if _ARABIC.search(passages[0]) else "fr",
                                         "pieces": _pieces(passages[0])}
