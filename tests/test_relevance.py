@@ -1,7 +1,8 @@
 """Search finds what people mean, in Arabic and in French: recall@10 and MRR of
 tests/data/relevance.yaml's queries over its 40 records, through package_search
-as a citizen calls it (the stock CKAN chain gave Arabic 0.22 / French 0.74
-recall@10 on a suite like this one: see README.md)."""
+as a citizen calls it. On this suite CKAN's stock chain (main's code and CKAN's
+schema.xml) gave Arabic recall@10 0.318 / MRR 0.394, French 0.566 / 0.636: see
+README.md, "Search in Arabic and French"."""
 from __future__ import annotations
 
 import os

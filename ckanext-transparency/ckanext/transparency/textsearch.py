@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from flask import has_request_context
 from ckan.lib.search.common import make_connection
 
 from . import documents, search
@@ -80,13 +81,15 @@ def is_plain_words(q: Any, search_params: dict[str, Any]) -> bool:
 
 
 def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
-    """Gives each result of a plain-word search ``search_snippet``: the passage of
-    its title, description or document text that matched, ``{"lang": "ar" or "fr",
-    "pieces": [{"text", "match"}, ...]}`` (a template marks the matches), in the
-    page's language first when the record matched in both."""
+    """Gives each result of a plain-word search made for a page ``search_snippet``:
+    the passage of its title, description or document text that matched,
+    ``{"lang": "ar" or "fr", "pieces": [{"text", "match"}, ...]}`` (a template
+    marks the matches), in the page's language first when the record matched in
+    both. The API answers as CKAN documents it, without this second query."""
     results = search_results.get("results") or []
     ids = [r["id"] for r in results if isinstance(r, dict) and r.get("id")]
-    if not ids or search_params.get("defType") != "edismax" or search_params.get("qf") != QUERY_FIELDS:
+    if not ids or search_params.get("defType") != "edismax" or search_params.get("qf") != QUERY_FIELDS \
+            or not _for_a_page():
         return search_results
     answer = make_connection(decode_dates=False).search(
         q=search_params["q"], defType="edismax", qf=QUERY_FIELDS, mm=MINIMUM_MATCH, rows=len(ids),
@@ -107,6 +110,10 @@ def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) 
             result["search_snippet"] = {"lang": "ar" if _ARABIC.search(passages[0]) else "fr",
                                         "pieces": _pieces(passages[0])}
     return search_results
+
+
+def _for_a_page() -> bool:
+    return has_request_context() and tk.request.blueprint != "api"
 
 
 def _pieces(passage: str) -> list[dict[str, Any]]:
