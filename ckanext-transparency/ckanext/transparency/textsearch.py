@@ -31,7 +31,7 @@ LABELLED_FIELDS = ("category", "theme", "topic", "policy_areas", "spatial_region
 QUERY_FIELDS = "search_title^4 search_body^1.5 search_body_fr^1.5 search_document^0.5 name^4 text^0.5"
 # 1 or 2 words: all of them; 3 or 4: all but one; more: three quarters.
 MINIMUM_MATCH = "2<-1 4<75%"
-HIGHLIGHT_FIELDS = ("search_body", "search_document", "search_title")  # a description before the title
+HIGHLIGHT_FIELDS = ("search_body", "search_document")  # the body repeats the titles
 _MARK_START, _MARK_END = "\x02", "\x03"  # never in indexed text (XML 1.0 forbids them)
 _ARABIC = re.compile("[\u0600-\u06ff]")
 # Field-qualified or Solr syntax: left to CKAN's own reading of q.
@@ -97,7 +97,8 @@ def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) 
                               "id:(%s)" % " OR ".join('"%s"' % i for i in ids)],
         **{"hl": "true", "hl.method": "unified", "hl.fl": ",".join(HIGHLIGHT_FIELDS),
            "hl.snippets": 1, "hl.fragsize": 160, "hl.tag.pre": _MARK_START, "hl.tag.post": _MARK_END,
-           "hl.requireFieldMatch": "false"})  # terms of search_body_fr (synonyms) marked in search_body too
+           "hl.requireFieldMatch": "false",  # terms of search_body_fr (synonyms) marked in search_body too
+           "hl.weightMatches": "false"})  # term by term: half the time of Solr 9's default
     # Solr keys highlights by the schema's unique key, index_id.
     highlights = {doc["id"]: (answer.highlighting or {}).get(doc["index_id"], {}) for doc in answer.docs}
     arabic_first = search.page_language() == "ar"
@@ -105,7 +106,7 @@ def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) 
         fields = highlights.get(result.get("id"), {})
         passages = [p for field in HIGHLIGHT_FIELDS for p in fields.get(field, [])]
         if passages:
-            # stable sort: description, document, title; the page's language before the other
+            # stable sort: body (titles, description), then document; the page's language first
             passages.sort(key=lambda p: bool(_ARABIC.search(p)) != arabic_first)
             result["search_snippet"] = {"lang": "ar" if _ARABIC.search(passages[0]) else "fr",
                                         "pieces": _pieces(passages[0])}
