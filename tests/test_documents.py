@@ -80,7 +80,9 @@ def test_a_phrase_inside_an_arabic_pdf_and_a_french_docx_finds_its_record_with_a
     for prefix, page_lang in (("", "fr"), ("/ar", "ar")):
         for q, path, title, lang, marked in (
                 (ARABIC_PHRASE, "/publication/", "Rapport de la commission", "ar", "الانتقائي"),
-                (FRENCH_PHRASE, "/dataset/", "Approvisionnement en eau", "fr", "solaires")):
+                (FRENCH_PHRASE, "/dataset/", "Approvisionnement en eau", "fr", "solaires"),
+                ("approvisionnement", "/dataset/", "Approvisionnement en eau", "fr", "Approvisionnement"),
+                ("لجنة البيئة", "/publication/", "Rapport de la commission", "ar", "البيئة")):
             page = lxml.html.fromstring(app.get(prefix + path, query_string={"q": q}).body)
             assert page.get("lang") == page_lang
             items = page.xpath("//li[contains(@class, 'dataset-item')]")
