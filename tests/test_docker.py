@@ -6,10 +6,13 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 
+import pytest
 import yaml
 
 import ckan
 from ckan.config.environment import CONFIG_FROM_ENV_VARS
+
+pytestmark = pytest.mark.host  # checks of the deployment files, beside the portal's own tests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
