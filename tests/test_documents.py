@@ -21,7 +21,7 @@ from ckan import model
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-from conftest import create
+from conftest import create, submit, transition
 from ckanext.transparency import documents
 from ckanext.transparency.model import DocumentText
 
@@ -80,7 +80,9 @@ def test_a_phrase_inside_an_arabic_pdf_and_a_french_docx_finds_its_record_with_a
     for prefix, page_lang in (("", "fr"), ("/ar", "ar")):
         for q, path, title, lang, marked in (
                 (ARABIC_PHRASE, "/publication/", "Rapport de la commission", "ar", "الانتقائي"),
-                (FRENCH_PHRASE, "/dataset/", "Approvisionnement en eau", "fr", "solaires")):
+                (FRENCH_PHRASE, "/dataset/", "Approvisionnement en eau", "fr", "solaires"),
+                ("approvisionnement", "/dataset/", "Approvisionnement en eau", "fr", "Approvisionnement"),
+                ("لجنة البيئة", "/publication/", "Rapport de la commission", "ar", "البيئة")):
             page = lxml.html.fromstring(app.get(prefix + path, query_string={"q": q}).body)
             assert page.get("lang") == page_lang
             items = page.xpath("//li[contains(@class, 'dataset-item')]")
@@ -153,3 +155,16 @@ def test_an_odt_is_read_and_text_is_bounded():
     assert documents.text_of(buffer.getvalue(), "odt", 6) == "Budget"
     with pytest.raises(documents.Unreadable, match="no text found"):
         documents.text_of(b"   ", "txt", 1000)
+
+
+def test_the_text_of_a_requests_document_is_masked_before_it_is_indexed(people, with_test_worker):
+    helpers.call_action("job_clear")
+    pkg = submit(people["requester"])
+    document = FileStorage(io.BytesIO("Réponse à Zineb Outaleb-Qarmouchi : la ventilation des crédits scolaires "
+                                      "par établissement est jointe.".encode("utf-8")), filename="reponse.txt")
+    transition(people["officer"], pkg, "answer", upload=document, document_name="Réponse", answer="Voici le détail.")
+    _run_jobs()
+    assert [r["id"] for r in _search("ventilation crédits scolaires")["results"]] == [pkg["id"]]
+    assert _search("Qarmouchi")["count"] == 0
+    stored = model.Session.query(DocumentText).filter_by(package_id=pkg["id"]).one().text
+    assert "ventilation des crédits scolaires" in stored and "Qarmouchi" not in stored and "Zineb" not in stored

@@ -10,6 +10,8 @@ reindexes the record, whose ``search_document`` field it fills (textsearch.py).
 The file's SHA-256 is kept beside the text: a job on an unchanged file does
 nothing, a replaced file is read again. A file that cannot be read keeps the
 reason in the row and the log; its record stays searchable by its metadata.
+The text of a request's documents is masked as everything published from a
+request is (``ati.masking``: the requester's identity, contact details).
 ``ckan transparency refresh`` reads the uploads that no job has read (Redis was
 down, the worker stopped).
 
@@ -34,6 +36,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import search, uploader
 
+from . import ati
 from .model import DocumentText
 
 log = logging.getLogger(__name__)
@@ -155,6 +158,9 @@ def extract(resource_id: str) -> str:
             text = text_of(data, kind, tk.config.get("ckanext.transparency.search.document_max_chars"))
         except Unreadable as error:
             reason = str(error)
+        else:
+            if model.Package.get(resource.package_id).type == "ati-request":
+                text = ati.masking(resource.package_id)(text)  # the requester's identity never reaches the index
     if reason:
         log.warning("Text of resource %s (%s) not indexed: %s; its record stays searchable by its metadata",
                     resource.id, resource.url, reason)

@@ -104,7 +104,7 @@ def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) 
     arabic_first = search.page_language() == "ar"
     for result in results:
         fields = highlights.get(result.get("id"), {})
-        passages = [p for field in HIGHLIGHT_FIELDS for p in fields.get(field, [])]
+        passages = [p for field in HIGHLIGHT_FIELDS for p in fields.get(field, []) if _MARK_START in p]
         if passages:
             # stable sort: body (titles, description), then document; the page's language first
             passages.sort(key=lambda p: bool(_ARABIC.search(p)) != arabic_first)

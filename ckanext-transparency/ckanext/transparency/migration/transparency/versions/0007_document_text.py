@@ -1,14 +1,14 @@
 """The text read from uploaded documents, indexed with their record.
 
-Revision ID: 0006_document_text
-Revises: 0005_milestone_updates
+Revision ID: 0007_document_text
+Revises: 0006_redaction
 Create Date: 2026-11-29
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_document_text"
-down_revision = "0005_milestone_updates"
+revision = "0007_document_text"
+down_revision = "0006_redaction"
 branch_labels = None
 depends_on = None
 
