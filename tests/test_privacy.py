@@ -73,3 +73,8 @@ def test_the_id_number_shape_is_one_for_the_form_and_for_masking():
         assert privacy.mask(f"CIN {accepted}") == f"CIN {MASK}"
     for refused in ("AB123", "ABC123456", "123456"):
         assert not privacy.ID_NUMBER.match(refused)
+
+
+def test_an_address_s_name_part_is_masked_whole_not_word_by_word():
+    who = Identity(email="citizen-fr-desktop@example.ma")
+    assert privacy.mask("Voir (fr-desktop) et citizen fr desktop.", who) == f"Voir (fr-desktop) et {MASK}."

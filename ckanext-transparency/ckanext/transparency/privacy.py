@@ -121,9 +121,12 @@ def _phone_patterns(phone: str) -> Iterator[re.Pattern[str]]:
 
 
 def _email_patterns(email: str) -> Iterator[re.Pattern[str]]:
+    """The address, and its name part written out (``zineb.qarmouchi``: "Zineb Qarmouchi")."""
     if email:
         yield re.compile(re.escape(_fold(email)[0]), re.IGNORECASE)
-        yield from _name_patterns(email.split("@")[0].replace(".", " "))
+        words = _words(email.split("@")[0])
+        if len(words) > 1:
+            yield _bounded(_sequence(words))
 
 
 def _patterns(identity: Identity | None, extra: Iterable[str]) -> Iterator[re.Pattern[str]]:
