@@ -7,13 +7,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STACK=$ROOT/.stack            # runtime state: logs, pids, generated ini, Solr home
 VENV=$ROOT/.venv
 PG_VERSION=15
-PG_CLUSTER=portal
+PG_CLUSTER=${PORTAL_PG_CLUSTER:-portal}
 PG_PORT=${PORTAL_PG_PORT:-5433}
 REDIS_PORT=${PORTAL_REDIS_PORT:-6380}
 SOLR_PORT=${PORTAL_SOLR_PORT:-8983}
 SOLR_LIB=$ROOT/.solr/lib
 SOLR_HOME=$STACK/solr
 DEBIAN_PACKAGES=(postgresql-15 redis-server curl libpq-dev libmagic1 gcc
+  nginx-light gettext-base  # the front (config/nginx/) and envsubst, which renders its settings
   chromium chromium-driver)  # the browser tests (tests/browser/) drive Debian's Chromium
 
 mkdir -p "$STACK"
@@ -119,15 +120,13 @@ start_redis() {
     --daemonize yes --pidfile "$pidfile" --dir "$STACK/redis" --logfile "$STACK/redis.log"
 }
 
-# Solr home: one configset (CKAN's own schema.xml + our solrconfig.xml) shared
-# by the cores named on the command line.
+# Solr home: the portal's one configset (config/solr/conf, also built into
+# docker/solr's image) shared by the cores named on the command line.
 build_solr_home() {
-  local schema; schema=$("$VENV/bin/python" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config/solr/schema.xml"))')
-  mkdir -p "$SOLR_HOME/configsets/ckan/conf"
+  mkdir -p "$SOLR_HOME/configsets/ckan"
   cp "$ROOT/config/solr/solr.xml" "$SOLR_HOME/solr.xml"
-  cp "$ROOT/config/solr/solrconfig.xml" "$schema" "$SOLR_HOME/configsets/ckan/conf/"
-  : >"$SOLR_HOME/configsets/ckan/conf/protwords.txt"
-  : >"$SOLR_HOME/configsets/ckan/conf/synonyms.txt"
+  rm -rf "$SOLR_HOME/configsets/ckan/conf"
+  cp -r "$ROOT/config/solr/conf" "$SOLR_HOME/configsets/ckan/conf"
   local core
   for core in "$@"; do
     mkdir -p "$SOLR_HOME/$core"
@@ -143,10 +142,17 @@ start_solr() {  # cores...
       mvn -q -B -f "$ROOT/config/solr/pom.xml" dependency:copy-dependencies -DoutputDirectory="$SOLR_LIB" -DincludeScope=runtime
   build_solr_home "$@"
   if ! port_free "$SOLR_PORT"; then
-    # Ours and running: cores added since it started are loaded on restart only.
-    local core
+    # Ours and running: cores added since it started are loaded on restart only;
+    # a changed configset (schema, synonyms) is loaded by reloading the cores.
+    local core sum
+    sum=$(cat "$ROOT"/config/solr/conf/* | sha256sum | cut -d' ' -f1)
     for core in "$@"; do
       curl -fs "http://127.0.0.1:$SOLR_PORT/solr/$core/admin/ping" >/dev/null || { stop_pid solr; break; }
+      if [ "$(cat "$SOLR_HOME/$core/.configset-loaded" 2>/dev/null)" != "$sum" ]; then
+        step "reload Solr core $core (configset changed)" \
+          curl -fsS "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=$core"
+        echo "$sum" >"$SOLR_HOME/$core/.configset-loaded"
+      fi
     done
   fi
   if port_free "$SOLR_PORT"; then
@@ -176,6 +182,42 @@ stop_pid() {  # name: stops the process whose pid is in $STACK/<name>.pid
     for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   fi
   rm -f "$pidfile"
+}
+
+# The front: nginx at <listen> before gunicorn at <upstream>, with the settings of
+# config/nginx/portal.conf.template (shared with docker/); its files in $STACK/<name>/,
+# its pid in $STACK/<name>.pid (stop it with stop_pid <name>).
+render_front() {  # name listen upstream [sign-in rate] [submission rate]
+  local name=$1 dir=$STACK/$1
+  mkdir -p "$dir/tmp" "$dir/cache"
+  PORTAL_FRONT_LISTEN=$2 PORTAL_UPSTREAM=$3 PORTAL_CACHE_DIR=$dir/cache \
+    PORTAL_SIGN_IN_RATE=${4:-10r/m} PORTAL_SUBMIT_RATE=${5:-6r/m} \
+    envsubst '${PORTAL_FRONT_LISTEN} ${PORTAL_UPSTREAM} ${PORTAL_CACHE_DIR} ${PORTAL_SIGN_IN_RATE} ${PORTAL_SUBMIT_RATE}' \
+    <"$ROOT/config/nginx/portal.conf.template" >"$dir/portal.conf"
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes 2;
+pid $STACK/$name.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    access_log $dir/access.log;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    include $dir/portal.conf;
+}
+CONF
+}
+
+start_front() {  # name listen upstream [sign-in rate] [submission rate]
+  stop_pid "$1"
+  render_front "$@"
+  nginx -e "$STACK/$1/error.log" -c "$STACK/$1/nginx.conf"
 }
 
 # Everything both commands need.

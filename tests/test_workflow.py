@@ -7,7 +7,7 @@ import pytest
 
 from ckanext.transparency.deadlines import Calendar, Schedule
 from ckanext.transparency.workflow import (CDAI, OFFICER, REQUESTER, TRANSITIONS, Refused, RequestFacts, allowed,
-                                           apply, check, is_overdue)
+                                           apply, check, inbox_sections, is_overdue)
 
 CAL = Calendar(islamic_holidays=[])
 TODAY = date(2026, 11, 27)
@@ -173,3 +173,21 @@ def test_what_the_page_offers_is_what_the_rules_allow():
                        "not_held", "transfer"}
     assert {t.name for t in allowed(facts("answered"), {REQUESTER})} == {"complain_head"}
     assert {t.name for t in TRANSITIONS.values() if t.document} == {"answer", "answer_partly", "head_answer"}
+
+
+INBOX_DAY, SOON = date(2026, 11, 16), date(2026, 11, 19)
+
+
+@pytest.mark.parametrize(("state", "due", "sections"), [
+    ("received", date(2026, 12, 14), ["new"]),
+    ("received", date(2026, 11, 19), ["new", "due_soon"]),
+    ("received", INBOX_DAY, ["new", "due_soon"]),  # due today: not yet overdue
+    ("received", date(2026, 11, 13), ["new", "overdue"]),
+    ("in-progress", date(2026, 11, 17), ["due_soon"]),
+    ("in-progress", date(2026, 11, 20), []),
+    ("clarification", date(2026, 11, 17), ["clarification"]),
+    ("clarification", date(2026, 11, 2), ["overdue", "clarification"]),
+    ("answered", date(2026, 11, 2), []),
+])
+def test_inbox_sections(state, due, sections):
+    assert inbox_sections(state, due, INBOX_DAY, SOON) == sections

@@ -1,4 +1,4 @@
-"""The portal as a person meets it: gunicorn on a free loopback port, serving the
+"""The portal as a person meets it: its front (nginx) and gunicorn on free loopback ports, serving the
 test database and Solr core of this process (the CKAN_* overrides reach it too),
 driven by Debian's headless Chromium through its chromedriver.
 
@@ -11,13 +11,7 @@ from __future__ import annotations
 import base64
 import datetime
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -34,6 +28,7 @@ from ckan.common import config
 from ckan.tests import factories, helpers
 
 from conftest import IDENTITY, MIGRATED_PLUGINS, create
+from serve import free_port, front, gunicorn, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -109,15 +104,9 @@ def submit_request(title: str, user: str) -> dict[str, Any]:
                                title=title, notes="Le détail par direction.", delivery="email", **IDENTITY)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="package")
 def site(pytestconfig, reset_db, migrate_db_for, reset_index, reset_queues) -> Iterator[dict[str, Any]]:
-    """The portal served by gunicorn over a fresh database and index holding ``_records()``."""
+    """The portal served by gunicorn behind its front over a fresh database and index holding ``_records()``."""
     ckan.plugins.load_all()
     reset_db()
     for plugin in MIGRATED_PLUGINS:
@@ -126,30 +115,18 @@ def site(pytestconfig, reset_db, migrate_db_for, reset_index, reset_queues) -> I
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
-    base = f"http://127.0.0.1:{_free_port()}"
+    app, base = f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"
     site_url = config["ckan.site_url"]
     config["ckan.site_url"] = base  # links made by this process (resources' URLs) lead to the server
     log = open(ROOT / "build" / "browser-server.log", "w")
     ini = str(Path(pytestconfig.getoption("ckan_ini")).resolve())
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "config"), "--bind", base.removeprefix("http://"),
-         "--workers", "2", "--timeout", "120", "wsgi:application"],
-        env=dict(os.environ, CKAN_INI=ini, CKAN_SITE_URL=base), stdout=log, stderr=log)
     try:
-        records = _records()  # while the server starts
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/3/action/status_show", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the portal did not start; see {log.name}")
-                time.sleep(0.3)
-        yield dict(records, base=base)
+        # Through the front, as people reach the portal; its rate limits are lifted for the journeys.
+        with gunicorn(ini, app, log, site_url=base) as server, front("front-browser", base, app, "6000r/m", "6000r/m"):
+            records = _records()  # while the server starts
+            wait_until_up(f"{base}/api/3/action/status_show", server, log)
+            yield dict(records, base=base)
     finally:
-        server.terminate()
-        server.wait(30)
         log.close()
         config["ckan.site_url"] = site_url
         reset_queues()  # the server's e-mail jobs, never run, would reach later tests' workers
@@ -167,6 +144,7 @@ def chromium() -> Iterator[webdriver.Chrome]:
                 # Loopback only: gravatars and anything else outside stay unreachable.
                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
         options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # what the front's CSP blocks is logged
     # The driver's path is given: Selenium Manager never runs, nothing is downloaded.
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     try:
@@ -241,7 +219,8 @@ class Page:
 
     def check(self, name: str) -> dict[str, Any]:
         """The checks of every main page: right language and direction, a language switch
-        leading to this page, every form field labelled, no serious or critical axe
+        leading to this page, nothing blocked by the front's Content-Security-Policy
+        (since the previous check), every form field labelled, no serious or critical axe
         violation; and a screenshot for the reviewers. Returns the axe results."""
         assert self.language() == (self.lang, "rtl" if self.lang == "ar" else "ltr"), name
         self.screenshot(name)
@@ -253,6 +232,9 @@ class Page:
         # Wider than the screen: phones zoom the whole page out, desktops scroll sideways.
         widest, culprits = self.driver.execute_script(_WIDEST, WIDTHS[self.width][0])
         assert culprits == [], f"{name}: the page is {widest}px wide on a {self.width}, because of {culprits}"
+        blocked = [entry["message"] for entry in self.driver.get_log("browser")
+                   if "Content Security Policy" in entry["message"]]
+        assert blocked == [], f"{name}: the front's Content-Security-Policy blocked {blocked}"
         unlabelled = self.driver.execute_script(_UNLABELLED)
         assert unlabelled == [], f"{name}: form fields without a label: {unlabelled}"
         results = self.axe()

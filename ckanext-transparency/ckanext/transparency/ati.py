@@ -166,7 +166,7 @@ def _state_labels(state: str) -> dict[str, str]:
 
 
 def daily() -> dict[str, int]:
-    """What time changes (``ckan transparency refresh``, run hourly by cron): refreshes
+    """What time changes (``ckan transparency refresh``, run hourly by ``periodic``): refreshes
     the overdue flag in the search index of open requests whose deadline has passed
     or is near, and reminds officers, once, of requests due in a few working days."""
     from ckan.lib.search import commit, rebuild

@@ -3,17 +3,23 @@ from __future__ import annotations
 
 import collections
 import csv
+import logging
+import math
 import os
+import time
 from typing import Any, Callable
 
 import click
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
-from . import ati, backup, bulk, consultations, demo, indexing, mail
+from . import ati, backup, bulk, consultations, demo, documents, indexing, mail
 
 __all__ = ["transparency"]
+
+log = logging.getLogger(__name__)
 
 
 @click.group(short_help="Transparency portal commands")
@@ -34,28 +40,75 @@ def load_demo() -> None:
 
 @transparency.command("send-mail")
 def send_mail() -> None:
-    """Sends the e-mails waiting in the outbox (run by cron, e.g. every 5 minutes)."""
+    """Sends the e-mails waiting in the outbox (``periodic`` does it every 5 minutes)."""
     sent, failed = mail.send_pending()
     click.echo(f"{sent} sent, {failed} failed (retried at the next run)")
 
 
 @transparency.command("refresh")
 def refresh() -> None:
-    """What time changes (run hourly by cron): records saved while Solr was down,
+    """What time changes (``periodic`` runs it every hour): records saved while Solr
+    was down, uploaded documents whose text no background job has read yet,
     overdue requests and reminders to officers, consultations' phases and notices
     to their followers, then the e-mails."""
-    if indexing.solr_answers():
-        indexed, left = indexing.flush_queue()
-        click.echo(f"{indexed} queued records indexed, {left} still waiting for Solr")
+    _refresh()
+
+
+def _refresh() -> bool:
+    """``refresh``; False when Solr did not answer (indexing waits)."""
+    answered = indexing.solr_answers()
+    if answered:
+        _index_queued()
         done = ati.daily()
         click.echo("{reindexed} open requests reindexed, {reminded} reminders queued".format(**done))
         done = consultations.daily()
         click.echo("{reindexed} consultations reindexed, {notices} notices queued".format(**done))
         click.echo("{} commitments reindexed (late milestones)".format(indexing.reindex_type("commitment")))
+        read = [documents.extract(resource_id) for resource_id in documents.unread()]
+        click.echo(f"{read.count('read')} documents read for search, {read.count('unreadable')} unreadable")
     else:
         click.secho("Solr does not answer: indexing waits for the next run", fg="yellow")
+    _send_mail()
+    return answered
+
+
+def _index_queued() -> None:
+    indexed, left = indexing.flush_queue()
+    click.echo(f"{indexed} queued records indexed, {left} still waiting for Solr")
+
+
+def _index_when_solr_answers() -> None:
+    if indexing.queued() and indexing.solr_answers():
+        _index_queued()
+
+
+def _send_mail() -> None:
     sent, failed = mail.send_pending()
     click.echo(f"{sent} e-mails sent, {failed} failed")
+
+
+@transparency.command("periodic")
+def periodic() -> None:
+    """The portal's periodic work, until stopped (scripts/up and docker/ run it; no
+    cron): every ``ckanext.transparency.periodic_interval`` seconds the records saved
+    while Solr was down are indexed as soon as it answers; every 5 minutes the
+    waiting e-mails are sent; every hour ``refresh`` runs. A failed run (a service
+    down) is logged and the next one tries again."""
+    interval = tk.config.get("ckanext.transparency.periodic_interval")
+    tasks = [(3600, _refresh), (300, _send_mail), (interval, _index_when_solr_answers)]
+    last_run = {task: -math.inf for _, task in tasks}
+    while True:
+        for every, task in tasks:
+            if time.monotonic() - last_run[task] < every:
+                continue
+            try:
+                if task() is not False:
+                    last_run[task] = time.monotonic()
+            except Exception:  # noqa: BLE001 - a service down: log it, the next run tries again
+                log.exception("periodic work failed; retried in %s s", interval)
+            finally:
+                model.Session.remove()
+        time.sleep(interval)
 
 
 @transparency.command("backup")

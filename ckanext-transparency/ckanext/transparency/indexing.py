@@ -6,7 +6,7 @@ it does not, the package is queued in ``transparency_index_queue`` (in a
 transaction of its own) and ``SearchUnavailable`` is raised: CKAN logs
 exceptions other than its SearchIndexError at that point and lets the commit
 go on. ``flush_queue`` indexes the queue once Solr is back (``ckan transparency
-refresh``, run by cron, and a background job after each queued save).
+periodic``, within its interval of Solr's return; ``refresh`` too).
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ An e-mail is written to ``transparency_outbox`` in the same transaction as the
 change it tells of, so it exists once the change is committed, whatever the
 state of Redis or of the SMTP server. ``send_pending`` sends what is due (from
 a background job right after the commit, and from ``ckan transparency
-send-mail`` run by cron), retrying failures at the next run.
+periodic`` every 5 minutes), retrying failures at the next run.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def queue(recipient: str, subject: str, body: str) -> None:
 
 
 def send_soon() -> None:
-    """Asks a background worker to send the outbox now; cron catches up if Redis is down."""
+    """Asks a background worker to send the outbox now; ``periodic`` catches up if Redis is down."""
     try:
         tk.enqueue_job(send_pending, title="transparency: send e-mails", rq_kwargs={"ttl": 3600})
     except Exception as error:  # Redis unreachable: the e-mails wait in the outbox.

@@ -182,3 +182,27 @@ class MilestoneUpdate(tk.BaseModel):
         return {"id": self.id, "milestone": self.milestone, "milestone_title": self.milestone_title,
                 "state": self.state, "date": self.date.isoformat(), "comment": self.comment,
                 "evidence_url": self.evidence_url, "created": self.created.isoformat()}
+
+
+def open_requests(org_id: str, states: frozenset[str]) -> list[tuple[str, str, str]]:
+    """(package id, state, due date) of an institution's active requests in one of
+    ``states``, by due date: from the database, right even while Solr is away."""
+    state = sa.orm.aliased(model.PackageExtra)
+    due = sa.orm.aliased(model.PackageExtra)
+    return [tuple(row) for row in model.Session.query(model.Package.id, state.value, due.value)
+            .join(state, sa.and_(state.package_id == model.Package.id, state.key == "ati_state"))
+            .join(due, sa.and_(due.package_id == model.Package.id, due.key == "due_date"))
+            .filter(model.Package.owner_org == org_id, model.Package.type == "ati-request",
+                    model.Package.state == "active", state.value.in_(states))
+            .order_by(due.value, model.Package.id)]
+
+
+class DocumentText(tk.BaseModel):
+    """The text read from an uploaded document (documents.py), indexed with its record."""
+    __tablename__ = "transparency_document_text"
+    resource_id = Column(UnicodeText, ForeignKey("resource.id", ondelete="CASCADE"), primary_key=True)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    sha256 = Column(UnicodeText, nullable=False)  # of the file read: a replaced file is read again
+    text = Column(UnicodeText)  # None when it could not be read
+    error = Column(UnicodeText)  # why it could not be read
+    extracted = Column(DateTime, nullable=False, default=_now)

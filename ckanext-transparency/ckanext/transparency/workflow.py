@@ -187,3 +187,17 @@ def apply(name: str, facts: RequestFacts, roles: set[str], given: dict[str, obje
 def is_overdue(state: str, due: datetime.date, today: datetime.date) -> bool:
     """An open request whose deadline has passed."""
     return state in OPEN and today > due
+
+
+INBOX_SECTIONS = ("new", "due_soon", "overdue", "clarification")
+
+
+def inbox_sections(state: str, due: datetime.date, today: datetime.date, soon: datetime.date) -> list[str]:
+    """The sections of the officers' inbox a request is listed in (none once it is closed)."""
+    overdue = is_overdue(state, due, today)
+    return [name for name, listed in (
+        ("new", state == "received"),
+        ("due_soon", state in ("received", "in-progress") and not overdue and today <= due <= soon),
+        ("overdue", overdue),
+        ("clarification", state == "clarification"),
+    ) if listed]

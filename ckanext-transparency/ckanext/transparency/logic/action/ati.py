@@ -13,7 +13,7 @@ from ckan import authz, model
 from ckan.types import Context, DataDict
 
 from ... import ati, choices, mail, portal, privacy, redaction, workflow
-from ...model import AtiDocument, AtiEvent, AtiRequester, Redaction, next_tracking_number
+from ...model import AtiDocument, AtiEvent, AtiRequester, Redaction, next_tracking_number, open_requests
 from .. import schema as schemas
 from ...portal import site_context
 from .common import show, validate
@@ -242,27 +242,25 @@ def transparency_ati_requester_show(context: Context, data_dict: DataDict) -> di
 
 @tk.side_effect_free
 def transparency_ati_request_list_mine(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
-    """The signed-in user's own requests, newest first.
+    """The signed-in user's own requests, newest first (from the database: right
+    even while Solr is away).
 
     :rtype: list of dictionaries
     """
     tk.check_access("transparency_ati_request_list_mine", context, data_dict)
     user = model.User.get(context["user"])
     ids = [pid for (pid,) in model.Session.query(AtiRequester.package_id)
-           .filter(AtiRequester.user_id == user.id).order_by(AtiRequester.created.desc())]
-    if not ids:
-        return []
-    found = tk.get_action("package_search")(
-        {"user": context["user"]},
-        {"fq": "id:({})".format(" OR ".join(ids)), "rows": len(ids), "include_private": True})
-    by_id = {pkg["id"]: pkg for pkg in found["results"]}
-    return [by_id[pid] for pid in ids if pid in by_id]
+           .join(model.Package, model.Package.id == AtiRequester.package_id)
+           .filter(AtiRequester.user_id == user.id, model.Package.state == "active")
+           .order_by(AtiRequester.created.desc())]
+    return [tk.get_action("package_show")({"user": context["user"]}, {"id": pid}) for pid in ids]
 
 
 @tk.side_effect_free
 def transparency_ati_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """An institution's open requests for its officers: new, due soon, overdue and
-    awaiting the requester's clarification.
+    awaiting the requester's clarification (from the database: right even while
+    Solr is away), at most 100 of each by due date.
 
     :param id: the institution (name or id)
     :type id: string
@@ -276,18 +274,13 @@ def transparency_ati_inbox(context: Context, data_dict: DataDict) -> dict[str, A
     tk.check_access("transparency_ati_inbox", context, {"id": org.id})
     today = portal.today()
     soon = ati.calendar().add_working_days(today, tk.config.get("ckanext.transparency.ati.due_soon_days"))
-    base = f"+dataset_type:ati-request +owner_org:{org.id}"
-    open_states = "+ati_state:(received OR in-progress)"
-    queries = {
-        "new": f"{base} +ati_state:received",
-        "due_soon": f"{base} {open_states} +overdue:no +due_date:[{today.isoformat()}T00:00:00Z TO {soon.isoformat()}T00:00:00Z]",
-        "overdue": f"{base} +overdue:yes",
-        "clarification": f"{base} +ati_state:clarification",
-    }
-    search = tk.get_action("package_search")
-    return {name: search({"user": context["user"]}, {"fq": fq, "rows": 100, "sort": "due_date asc",
-                                                      "include_private": True})["results"]
-            for name, fq in queries.items()}
+    sections: dict[str, list[str]] = {name: [] for name in workflow.INBOX_SECTIONS}
+    for package_id, state, due in open_requests(org.id, workflow.OPEN):
+        for name in workflow.inbox_sections(state, datetime.date.fromisoformat(due[:10]), today, soon):
+            sections[name].append(package_id)
+    show = tk.get_action("package_show")
+    return {name: [show({"user": context["user"]}, {"id": pid}) for pid in ids[:100]]
+            for name, ids in sections.items()}
 
 
 @tk.side_effect_free
