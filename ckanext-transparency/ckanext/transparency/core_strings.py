@@ -3,8 +3,8 @@ Arabic catalogue leaves empty, or words wrongly for this portal.
 
 They are listed here so that ``scripts/i18n`` extracts them into the bundle's
 catalogues: CKAN merges the catalogues of ITranslation plugins after its own,
-so the bundle's translation is the one shown. ``tests/test_languages.py``
-checks that each is translated in French and Arabic.
+so the bundle's translation is the one shown (``tests/test_consistency.py``
+checks that every message of the bundle is translated in French and Arabic).
 """
 from __future__ import annotations
 
