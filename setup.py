@@ -27,7 +27,7 @@ setup(
             "data/*",
             "migration/**/*",
         ],
-        "ckanext.transparency.schemas": ["*.yaml"],
+        "ckanext.transparency.schemas": ["*.yaml", "*.json"],
     },
     entry_points={
         "ckan.plugins": ["transparency = ckanext.transparency.plugin:TransparencyPlugin"],

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
@@ -45,14 +46,21 @@ def test_citizen_files_a_request_through_the_form_and_gets_a_receipt(app, people
     app.get(response.headers["Location"], headers=_as(people["citizen"]), status=403)
 
 
-def test_form_errors_name_the_fields_and_keep_what_was_typed(app, people):
-    form = app.get(tk.url_for("ati.submit"), headers=_as(people["requester"]))
-    response = app.post(tk.url_for("ati.submit"),
+@pytest.mark.parametrize("lang,cin,email", [("", "Numéro de CIN ou de titre de séjour", "Courriel"),
+                                             ("/ar", "رقم البطاقة الوطنية أو بطاقة الإقامة", "البريد الإلكتروني")])
+def test_form_errors_name_the_fields_and_keep_what_was_typed(app, people, lang, cin, email):
+    form = app.get(lang + tk.url_for("ati.submit"), headers=_as(people["requester"]))
+    response = app.post(lang + tk.url_for("ati.submit"),
                         data=dict(FORM, id_number="???", email="x", _csrf_token=_csrf(form.body)),
                         headers=_as(people["requester"]))
     assert response.status_code == 200
-    assert "id_number" in response.body and "email" in response.body
-    assert "Marchés publics de 2025" in html.unescape(response.body)
+    page = BeautifulSoup(response.body, "html.parser")
+    summary = [li.get_text() for li in page.select('.alert-danger li')]
+    assert sorted(line.split(":")[0] for line in summary) == sorted([cin, email])
+    for name in ("id_number", "email"):  # the error stands next to its field
+        group = page.find("input", attrs={"name": name}).find_parent(class_="form-group")
+        assert "error" in group["class"] and group.select_one(".error-block").get_text().strip()
+    assert page.find("input", attrs={"name": "title"})["value"] == "Marchés publics de 2025"
 
 
 def test_forms_refuse_a_post_without_their_csrf_token(app, people):
@@ -89,22 +97,30 @@ def test_officer_answers_from_the_request_page_and_the_public_sees_the_history(a
                               "_csrf_token": _csrf(officer_page.body)},
                         headers=_as(people["officer"]), follow_redirects=False)
     assert response.status_code == 302
-    public = app.get(url)
-    text = html.unescape(public.body)
-    assert "Satisfaite" in text  # the state, in French
-    assert "Voir le document joint." in text
-    assert "Répondre entièrement" in text  # the history entry
-    assert IDENTITY["id_number"] not in public.body and 'name="transition"' not in public.body
+    public = BeautifulSoup(app.get(url).body, "html.parser")
+    assert public.select_one(".transparency-state").get_text(strip=True) == "Satisfaite"
+    rows = {th.get_text(strip=True): th.find_next_sibling("td").get_text(strip=True)
+            for th in public.select(".additional-info th") if th.find_next_sibling("td")}
+    assert rows["Réponse"] == "Voir le document joint."
+    last = public.select(".transparency-ati-history li")[-1].get_text(" ", strip=True)
+    assert "Répondre entièrement" in last and "l'institution" in last
+    assert IDENTITY["id_number"] not in str(public) and public.find(attrs={"name": "transition"}) is None
 
 
-def test_refused_transition_from_the_page_says_why(app, people):
+@pytest.mark.parametrize("lang,ground,state", [("", "Motif (article 7)", "Reçue"),
+                                                ("/ar", "السبب (المادة 7)", "متوصل به")])
+def test_refused_transition_from_the_page_says_why(app, people, lang, ground, state):
     pkg = submit(people["requester"])
-    page = app.get(tk.url_for("ati-request.read", id=pkg["name"]), headers=_as(people["officer"]))
-    app.post(tk.url_for("ati.transition", id=pkg["name"]),
-             data={"transition": "refuse", "note": "Non.", "_csrf_token": _csrf(page.body)},
-             headers=_as(people["officer"]))
-    after = app.get(tk.url_for("ati-request.read", id=pkg["name"]), headers=_as(people["officer"]))
-    assert "ground" in after.body and "Reçue" in html.unescape(after.body)
+    client = app.test_client()  # one client: the flash survives the redirect
+    page = client.get(lang + tk.url_for("ati-request.read", id=pkg["name"]), headers=_as(people["officer"]))
+    after = client.post(lang + tk.url_for("ati.transition", id=pkg["name"]), follow_redirects=True,
+                        data={"transition": "refuse", "note": "Non.", "_csrf_token": _csrf(page.text)},
+                        headers=_as(people["officer"]))
+    soup = BeautifulSoup(after.text, "html.parser")
+    errors = [alert.get_text(" ", strip=True) for alert in soup.select(".flash-messages .alert-error, "
+                                                                        ".flash-messages .alert-danger")]
+    assert len(errors) == 1 and errors[0].startswith(ground + ":"), errors
+    assert soup.select_one(".transparency-state").get_text(strip=True) == state  # nothing changed
 
 
 def test_my_requests_and_the_inbox(app, people):

@@ -5,10 +5,13 @@ import os
 import re
 import subprocess
 
+import pytest
 import yaml
 
 import ckan
 from ckan.config.environment import CONFIG_FROM_ENV_VARS
+
+pytestmark = pytest.mark.host  # checks of the deployment files, beside the portal's own tests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

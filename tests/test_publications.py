@@ -54,7 +54,7 @@ def test_the_institution_page_shows_its_coverage_with_bars_in_french_and_arabic(
     assert 'dir="rtl"' in arabic and "القوانين والأنظمة" in arabic
     listing = app.get("/publications/coverage").body
     assert "2 / 11" in listing and "1 / 11" in listing
-    assert app.get("/publications/coverage/nowhere", expect_errors=True).status_code == 404
+    assert app.get("/publications/coverage/nowhere").status_code == 404
     assert "/publications/coverage/mrafp" in app.get("/publication/loi-31-13").body
 
 

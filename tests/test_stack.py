@@ -24,6 +24,7 @@ def test_every_plugin_of_the_ini_loads():
         assert p.plugin_loaded(name), name
 
 
+@pytest.mark.host
 def test_solr_is_the_real_solr_9_with_ckan_schema():
     url = config["solr_url"]
     schema = requests.get(url + "/schema/name", params={"wt": "json"}, timeout=10).json()
@@ -39,6 +40,7 @@ def test_clean_db_restores_the_tables_of_plugins_with_migrations():
     assert {"package", "activity", "activity_detail", "ckanext_pages"} <= tables
 
 
+@pytest.mark.host
 def test_schemas_are_installed_inside_the_package(tmp_path):
     """A regular (non-editable) install carries the top-level schemas/ as
     ckanext/transparency/schemas, where scheming looks for them."""

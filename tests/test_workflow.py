@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from ckanext.transparency.deadlines import Calendar
-from ckanext.transparency.workflow import (CDAI, OFFICER, REQUESTER, TRANSITIONS, Refused, RequestFacts,
-                                           check, inbox_sections, is_overdue)
+from ckanext.transparency.deadlines import Calendar, Schedule
+from ckanext.transparency.workflow import (CDAI, OFFICER, REQUESTER, TRANSITIONS, Refused, RequestFacts, allowed,
+                                           apply, check, inbox_sections, is_overdue)
 
 CAL = Calendar(islamic_holidays=[])
 TODAY = date(2026, 11, 27)
@@ -117,13 +117,71 @@ def test_overdue_is_an_open_request_past_its_due_date():
     assert not is_overdue("answered", date(2026, 11, 1), TODAY)
 
 
-TODAY, SOON = date(2026, 11, 16), date(2026, 11, 19)
+# workflow.apply: what a transition does, as data.
+
+SCHEDULE = Schedule(CAL)
+
+
+def test_an_answer_sets_the_outcome_the_answer_and_the_working_days():
+    step = apply("answer", facts("in-progress", received=date(2026, 11, 2)), {OFFICER},
+                 {"answer": "Voici.", "note": "n", "document_url": "https://example.org/d.pdf"}, TODAY, SCHEDULE)
+    assert step.changes == {"ati_state": "answered", "answered_date": "2026-11-27", "outcome": "answered",
+                            "answer_working_days": CAL.working_days_between(date(2026, 11, 2), TODAY),
+                            "answer": "Voici.", "refusal_ground": ""}
+    assert step.event == {"transition": "answer", "from_state": "in-progress", "to_state": "answered",
+                          "actor_role": OFFICER, "note": "n", "ground": None}
+    assert step.attach_document and not step.tell_officers
+
+
+def test_a_refusal_s_answer_is_its_note_and_keeps_its_ground():
+    step = apply("refuse", facts("received", received=TODAY), {OFFICER},
+                 {"note": "Défense nationale.", "ground": "national-defence"}, TODAY, SCHEDULE)
+    assert (step.changes["answer"], step.changes["refusal_ground"]) == ("Défense nationale.", "national-defence")
+
+
+def test_an_extension_moves_the_deadline_from_receipt():
+    step = apply("extend", facts("in-progress", received=date(2026, 11, 2)), {OFFICER}, {"note": "n"}, TODAY,
+                 SCHEDULE)
+    assert step.changes == {"ati_state": "in-progress", "extended": "yes",
+                            "due_date": SCHEDULE.due(date(2026, 11, 2), urgent=False, extended=True).isoformat()}
+
+
+def test_a_transfer_is_received_anew_by_the_other_institution_and_tells_its_officers():
+    step = apply("transfer", facts("in-progress", institution="mrafp-id", urgent=True), {OFFICER},
+                 {"note": "n", "target_org": "mef-id"}, TODAY, SCHEDULE)
+    assert step.changes == {"ati_state": "received", "owner_org": "mef-id", "received_date": "2026-11-27",
+                            "extended": "no", "transferred": "yes",
+                            "due_date": SCHEDULE.due(TODAY, urgent=True, extended=False).isoformat()}
+    assert step.tell_officers
+    with pytest.raises(Refused) as refused:
+        apply("transfer", facts("in-progress", institution="mrafp-id"), {OFFICER},
+              {"note": "n", "target_org": "mrafp-id"}, TODAY, SCHEDULE)
+    assert refused.value.field == "target_org"
+
+
+@pytest.mark.parametrize("name,state,actor", [("start", "received", OFFICER), ("refuse", "received", OFFICER),
+                                              ("clarify", "clarification", REQUESTER)])
+def test_a_document_goes_with_an_answer_only(name, state, actor):
+    with pytest.raises(Refused) as refused:
+        apply(name, facts(state), {actor}, dict(FULL, document_url="https://example.org/d.pdf"), TODAY, SCHEDULE)
+    assert refused.value.field == "upload"
+
+
+def test_what_the_page_offers_is_what_the_rules_allow():
+    offered = {t.name for t in allowed(facts("received"), {OFFICER})}
+    assert offered == {"start", "request_clarification", "extend", "answer", "answer_partly", "refuse",
+                       "not_held", "transfer"}
+    assert {t.name for t in allowed(facts("answered"), {REQUESTER})} == {"complain_head"}
+    assert {t.name for t in TRANSITIONS.values() if t.document} == {"answer", "answer_partly", "head_answer"}
+
+
+INBOX_TODAY, INBOX_SOON = date(2026, 11, 16), date(2026, 11, 19)
 
 
 @pytest.mark.parametrize(("state", "due", "sections"), [
     ("received", date(2026, 12, 14), ["new"]),
     ("received", date(2026, 11, 19), ["new", "due_soon"]),
-    ("received", TODAY, ["new", "due_soon"]),  # due today: not yet overdue
+    ("received", INBOX_TODAY, ["new", "due_soon"]),  # due today: not yet overdue
     ("received", date(2026, 11, 13), ["new", "overdue"]),
     ("in-progress", date(2026, 11, 17), ["due_soon"]),
     ("in-progress", date(2026, 11, 20), []),
@@ -132,4 +190,4 @@ TODAY, SOON = date(2026, 11, 16), date(2026, 11, 19)
     ("answered", date(2026, 11, 2), []),
 ])
 def test_inbox_sections(state, due, sections):
-    assert inbox_sections(state, due, TODAY, SOON) == sections
+    assert inbox_sections(state, due, INBOX_TODAY, INBOX_SOON) == sections

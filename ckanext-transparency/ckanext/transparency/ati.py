@@ -3,7 +3,8 @@ of ``deadlines`` and ``workflow`` (configuration, who is who, e-mails)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import re
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -11,8 +12,8 @@ from sqlalchemy.orm import aliased
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import deadlines, mail, workflow
-from .portal import is_officer, today
+from . import choices, deadlines, mail, privacy, redaction, workflow
+from .portal import is_officer, site_context, today
 from .model import AtiEvent, AtiRequester, Notice
 
 
@@ -21,20 +22,35 @@ def calendar() -> deadlines.Calendar:
     return deadlines.Calendar(deadlines.read_holidays_file(path)) if path else deadlines.Calendar()
 
 
+def schedule() -> deadlines.Schedule:
+    return deadlines.Schedule(calendar(), answer_days=tk.config.get("ckanext.transparency.ati.answer_days"),
+                              urgent_days=tk.config.get("ckanext.transparency.ati.urgent_days"),
+                              extension_days=tk.config.get("ckanext.transparency.ati.extension_days"))
+
+
 def due_date(received: datetime.date, *, urgent: bool, extended: bool) -> datetime.date:
-    return deadlines.due_date(
-        calendar(), received, urgent=urgent, extended=extended,
-        answer_days=tk.config.get("ckanext.transparency.ati.answer_days"),
-        urgent_days=tk.config.get("ckanext.transparency.ati.urgent_days"),
-        extension_days=tk.config.get("ckanext.transparency.ati.extension_days"))
+    return schedule().due(received, urgent=urgent, extended=extended)
 
 
 def tracking_number(year: int, number: int) -> str:
     return f"DAI-{year}-{number:06d}"
 
 
+# Requests are named after their tracking number; no other record may take such a name.
+RESERVED_NAME = re.compile(r"^dai-\d{4}-\d+$", re.IGNORECASE)
+
+
 def requester(package_id: str) -> AtiRequester | None:
     return model.Session.get(AtiRequester, package_id)
+
+
+def identity(package_id: str) -> privacy.Identity | None:
+    """What the requester gave about themselves, to mask it wherever it is typed again."""
+    who = requester(package_id)
+    if who is None:
+        return None
+    return privacy.Identity(full_name=who.full_name, address=who.address, id_number=who.id_number,
+                            email=who.email, phone=who.phone or "")
 
 
 def roles(user: model.User | None, pkg: dict[str, Any]) -> set[str]:
@@ -58,7 +74,43 @@ def facts(pkg: dict[str, Any]) -> workflow.RequestFacts:
     return workflow.RequestFacts(
         state=pkg["ati_state"], due=datetime.date.fromisoformat(pkg["due_date"][:10]),
         urgent=pkg.get("urgent") == "yes", extended=pkg.get("extended") == "yes",
-        last_change=last.date() if last else None)
+        last_change=last.date() if last else None,
+        received=datetime.date.fromisoformat(pkg["received_date"][:10]), institution=pkg["owner_org"])
+
+
+# The texts of a transition that are published, and masked first.
+PUBLISHED_TEXTS = ("note", "answer", "document_name")
+
+
+def masking(package_id: str, marked: str = "") -> Callable[[str], str]:
+    """What publishes a text of the request: the requester's identity, anyone's
+    contact details and the passages ``marked`` (one per line) masked."""
+    who = identity(package_id)
+    passages = [line for line in marked.splitlines() if line.strip()]
+    return lambda text: privacy.mask(text, who, passages)
+
+
+def carry_out(pkg: dict[str, Any], step: workflow.Step, given: dict[str, Any], user_id: str,
+              original: str | None) -> dict[str, Any]:
+    """Saves what ``step`` does (not committed): the record's changes, the document,
+    the history entry with the text as typed, the e-mails. The updated record."""
+    updated = tk.get_action("package_patch")(dict(site_context(), defer_commit=True), dict(step.changes, id=pkg["id"]))
+    if step.attach_document:
+        name = given.get("document_name") or tk._("Document")
+        upload, url = given.get("upload"), given.get("document_url")
+        if given.get("document_audience") == "requester":
+            redaction.keep_document(pkg["id"], name, upload, url, tk._("Sent to the requester only"), user_id)
+        else:
+            redaction.publish_document(pkg["id"], name, upload, url, masking(pkg["id"], given.get("redact", "")))
+            updated = tk.get_action("package_show")(dict(site_context(), use_cache=False), {"id": pkg["id"]})
+    model.Session.add(AtiEvent(package_id=pkg["id"], user_id=user_id, original=original, **step.event))
+    mail_requester_state(updated, step.event["note"])
+    if step.transition.name == "transfer":
+        mail_officers(updated, "Demande transférée / طلب محال", "Une demande vous a été transférée :")
+    elif step.tell_officers:
+        mail_officers(updated, "Action du demandeur / إجراء من صاحب الطلب",
+                      "Le demandeur a agi sur sa demande ({}) :".format(step.transition.name))
+    return updated
 
 
 def officer_emails(org_id: str) -> list[str]:
@@ -110,12 +162,7 @@ def mail_officers(pkg: dict[str, Any], subject: str, intro: str) -> None:
 
 
 def _state_labels(state: str) -> dict[str, str]:
-    schema = tk.h.scheming_get_dataset_schema("ati-request")
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], "ati_state")
-    for choice in field["choices"]:
-        if choice["value"] == state:
-            return choice["label"]
-    return {"fr": state, "ar": state}
+    return choices.label("ati-request", "ati_state", state) or {"fr": state, "ar": state}
 
 
 def daily() -> dict[str, int]:

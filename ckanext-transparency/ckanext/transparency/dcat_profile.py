@@ -19,9 +19,10 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS
 
-import ckan.plugins.toolkit as tk
 from ckanext.dcat.profiles import EuropeanDCATAP2Profile
 from ckanext.dcat.utils import catalog_uri
+
+from . import choices
 
 # The record types that the DCAT catalog lists.
 CATALOG_TYPES = ("dataset", "publication")
@@ -98,9 +99,4 @@ def _dcat_keys(pkg: dict[str, Any]) -> dict[str, Any]:
 
 def _choice_label(dataset_type: str, field_name: str, value: str) -> dict[str, str]:
     """The multilingual label of ``value`` of a choice field ({} if it is not one)."""
-    schema = tk.h.scheming_get_dataset_schema(dataset_type)
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name) or {}
-    for choice in field.get("choices", []):
-        if choice["value"] == value:
-            return choice["label"]
-    return {}
+    return choices.label(dataset_type, field_name, value)

@@ -8,6 +8,7 @@ administrator updates (``data/islamic_holidays.csv``).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import functools
 import os
@@ -80,6 +81,19 @@ class Calendar:
             day += datetime.timedelta(days=1)
             count += self.is_working_day(day)
         return count
+
+
+@dataclasses.dataclass(frozen=True)
+class Schedule:
+    """The calendar and the terms in force (configurable): when an answer is due."""
+    calendar: Calendar
+    answer_days: int = 20
+    urgent_days: int = 3
+    extension_days: int = 20
+
+    def due(self, received: Date, *, urgent: bool, extended: bool) -> Date:
+        return due_date(self.calendar, received, urgent=urgent, extended=extended, answer_days=self.answer_days,
+                        urgent_days=self.urgent_days, extension_days=self.extension_days)
 
 
 def due_date(calendar: Calendar, received: Date, *, urgent: bool, extended: bool,

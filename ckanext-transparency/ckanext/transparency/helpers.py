@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import SearchError
 
-from . import ati, consultations, phases, portal, progress, search, workflow
+from . import ati, choices, consultations, phases, portal, progress, search, workflow
 
 
 def transparency_localized(pkg: dict[str, Any], field: str) -> str:
@@ -68,9 +68,7 @@ def transparency_reuses(dataset_name: str) -> list[dict[str, Any]]:
 
 def transparency_choice_label(dataset_type: str, field_name: str, value: str) -> str:
     """The label, in the page's language, of ``value`` of a choice field of a schema."""
-    schema = tk.h.scheming_get_dataset_schema(dataset_type)
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name)
-    return tk.h.scheming_choices_label(tk.h.scheming_field_choices(field), value)
+    return tk.h.scheming_choices_label(choices.of(dataset_type, field_name), value)
 
 
 def transparency_type_label(dataset_type: str) -> str:
@@ -94,9 +92,7 @@ def transparency_institution_options() -> list[dict[str, str]]:
 
 def transparency_choice_options(dataset_type: str, field_name: str) -> list[dict[str, str]]:
     """The values of a choice field of a schema as form options, labelled in the page's language."""
-    schema = tk.h.scheming_get_dataset_schema(dataset_type)
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name)
-    return [{"value": c["value"], "text": tk.h.scheming_language_text(c["label"])} for c in field["choices"]]
+    return choices.options(dataset_type, field_name)
 
 
 def transparency_officer_institutions() -> list[dict[str, Any]]:
@@ -123,8 +119,7 @@ def transparency_ati_history(pkg: dict[str, Any]) -> list[dict[str, Any]]:
 
 def transparency_ati_transitions(pkg: dict[str, Any]) -> list[workflow.Transition]:
     """The transitions the signed-in user may try on the request in its current state."""
-    roles = ati.roles(portal.current_user(), pkg)
-    return [t for t in workflow.TRANSITIONS.values() if t.actor in roles and pkg["ati_state"] in t.sources]
+    return workflow.allowed(ati.facts(pkg), ati.roles(portal.current_user(), pkg))
 
 
 def transparency_ati_requester(pkg: dict[str, Any]) -> dict[str, Any] | None:
@@ -137,6 +132,60 @@ def transparency_ati_requester(pkg: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
+def transparency_field_label(action: str, field: str) -> str:
+    """The label of the form field that sends ``field`` to ``action``, in the page's
+    language: errors name the field as the form does, never by its key."""
+    _ = tk._
+    document = {"upload": _("Document (optional)"), "document_name": _("Document's name"),
+                "document_url": _("Document (optional)")}
+    labels = {
+        "transparency_ati_request_submit": {
+            "owner_org": _("Institution asked"), "title": _("Subject"), "notes": _("Information requested"),
+            "document_type": _("Kind of document (optional)"), "period_covered": _("Period covered (optional)"),
+            "delivery": _("How you want to receive it"),
+            "urgent": _("Urgent: life, safety or freedom is at stake (art. 17)"),
+            "urgent_reason": _("Why it is urgent (kept private)"), "full_name": _("Full name"),
+            "id_number": _("CIN or residence document number"), "address": _("Postal address"),
+            "email": _("E-mail"), "phone": _("Phone (optional)")},
+        "transparency_ati_request_transition": {
+            "transition": _("What you can do"), "note": _("Public explanation"), "answer": _("Answer"),
+            "ground": _("Ground (article 7)"), "target_org": _("Institution"),
+            "redact": _("Passages to mask as well, one per line (optional)"), **document},
+        "transparency_ati_request_redact": {"passage": _("Passage to mask"), "resource_id": _("Or a document to hide"),
+                                            "reason": _("Reason (public)")},
+        "transparency_contribution_create": {"text": _("Your contribution"), "upload": _("Attachment (optional)"),
+                                             "section": _("Section or article of the draft (optional)")},
+        "transparency_contribution_moderate": {"reason": _("Reason of the rejection")},
+        "transparency_contribution_answer": {"kind": _("Answer"), "text": _("Public explanation")},
+        "transparency_consultation_report_publish": {"summary": _("Summary"), "upload": _("Report document")},
+        "transparency_milestone_update_record": {
+            "milestone": _("Milestone"), "state": _("New state"), "date": _("Date"), "comment": _("What was done"),
+            "evidence_url": _("Link to the evidence (optional)"),
+            "upload": _("Or the evidence as a document (optional)")},
+    }
+    return labels.get(action, {}).get(field) or field
+
+
+def transparency_ati_schedule() -> Any:
+    """The terms in force for answers (configurable), for the pages that tell them."""
+    return ati.schedule()
+
+
+def transparency_transition_accepts_document(name: str) -> bool:
+    transition = workflow.TRANSITIONS.get(name)
+    return transition is not None and transition.document
+
+
+def transparency_ati_documents(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The request's documents kept from the public, for those who may read them; [] for others."""
+    if not tk.current_user.is_authenticated:
+        return []
+    try:
+        return tk.get_action("transparency_ati_document_list")(portal.user_context(), {"id": pkg["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return []
+
+
 def transparency_transition_label(name: str) -> str:
     """What a transition does, in the page's language."""
     _ = tk._
@@ -147,7 +196,7 @@ def transparency_transition_label(name: str) -> str:
         "not_held": _("Information not held"), "transfer": _("Transfer to another institution"),
         "withdraw": _("Withdraw the request"), "complain_head": _("Complain to the head of the institution"),
         "head_answer": _("Answer the complaint"), "complain_cdai": _("Complain to the CDAI"),
-        "cdai_decide": _("Record the CDAI's decision"),
+        "cdai_decide": _("Record the CDAI's decision"), "redact": _("Redacted"),
     }.get(name, name)
 
 
@@ -219,10 +268,7 @@ def transparency_action_plan(pkg: dict[str, Any]) -> dict[str, Any]:
 
 
 def transparency_milestone_state_options() -> list[dict[str, str]]:
-    schema = tk.h.scheming_get_dataset_schema("commitment")
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], "milestones")
-    state = tk.h.scheming_field_by_name(field["repeating_subfields"], "state")
-    return [{"value": c["value"], "text": tk.h.scheming_language_text(c["label"])} for c in state["choices"]]
+    return choices.options("commitment", "milestones", "state")
 
 
 def transparency_milestone_state_label(value: str | None) -> str:

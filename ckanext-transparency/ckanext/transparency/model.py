@@ -52,12 +52,47 @@ class AtiEvent(tk.BaseModel):
     note = Column(UnicodeText)
     ground = Column(UnicodeText)
     user_id = Column(UnicodeText, ForeignKey("user.id"))  # the audit trail: never in the public history
+    original = Column(UnicodeText)  # the note and answer as typed, before masking: never public
     created = Column(DateTime, nullable=False, default=_now)
 
     def as_dict(self) -> dict[str, str | None]:
         """The public entry: the role that acted, never who."""
         return {"transition": self.transition, "from_state": self.from_state, "to_state": self.to_state,
                 "actor_role": self.actor_role, "note": self.note, "ground": self.ground,
+                "created": self.created.isoformat()}
+
+
+class AtiDocument(tk.BaseModel):
+    """A document of a request kept from the public: given to the requester only, or
+    hidden after publication. Readable by the requester, the officers and sysadmins."""
+    __tablename__ = "transparency_ati_document"
+    id = Column(Integer, primary_key=True)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    name = Column(UnicodeText, nullable=False)
+    path = Column(UnicodeText)  # the file, relative to ckan.storage_path; or
+    url = Column(UnicodeText)  # a link
+    reason = Column(UnicodeText, nullable=False)
+    user_id = Column(UnicodeText, ForeignKey("user.id"))
+    created = Column(DateTime, nullable=False, default=_now)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "url": self.url, "has_file": bool(self.path),
+                "reason": self.reason, "created": self.created.isoformat()}
+
+
+class Redaction(tk.BaseModel):
+    """What was redacted from a published request, by whom and why: the audit, never public."""
+    __tablename__ = "transparency_redaction"
+    id = Column(Integer, primary_key=True)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = Column(UnicodeText, nullable=False)  # "passage" or "document"
+    original = Column(UnicodeText, nullable=False)  # the passage, or the document's name
+    reason = Column(UnicodeText, nullable=False)
+    user_id = Column(UnicodeText, ForeignKey("user.id"))
+    created = Column(DateTime, nullable=False, default=_now)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "kind": self.kind, "original": self.original, "reason": self.reason,
                 "created": self.created.isoformat()}
 
 
@@ -96,7 +131,8 @@ class Contribution(tk.BaseModel):
     id = Column(Integer, primary_key=True)
     package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
     user_id = Column(UnicodeText, ForeignKey("user.id"), nullable=False, index=True)
-    text = Column(UnicodeText, nullable=False)
+    text = Column(UnicodeText, nullable=False)  # as published: contact details masked
+    original_text = Column(UnicodeText)  # as typed: never public
     section = Column(UnicodeText)
     attachment = Column(UnicodeText)  # file name under <storage>/transparency/contributions/<id>/
     show_name = Column(sa.Boolean, nullable=False, default=False)

@@ -8,10 +8,11 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import search, serving
+from .logic import auth
 
 
 @tk.blanket.actions
-@tk.blanket.auth_functions
+@tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.blueprints
 @tk.blanket.helpers
 @tk.blanket.validators

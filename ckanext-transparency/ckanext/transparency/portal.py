@@ -6,6 +6,8 @@ import zoneinfo
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from flask import has_request_context
+from ckan.types import Context
 
 
 def now() -> datetime.datetime:
@@ -22,6 +24,12 @@ def is_officer(user: model.User | None, org_id: str) -> bool:
     return bool(user) and authz.has_user_permission_for_group_or_org(org_id, user.name, "update_dataset")
 
 
+def language() -> str:
+    """The reader's language: the page's; outside a web request, English, the
+    language of the strings that gettext gives there."""
+    return tk.h.lang() if has_request_context() else "en"
+
+
 def current_user() -> model.User | None:
     """The signed-in user of the web request, or None."""
     return model.User.get(tk.current_user.name) if tk.current_user.is_authenticated else None
@@ -30,3 +38,10 @@ def current_user() -> model.User | None:
 def user_context() -> dict[str, str]:
     """An action context acting as the signed-in user of the web request (or anonymous)."""
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def site_context() -> Context:
+    """Acts as the site user: workflow changes are made by the portal, not by hand,
+    and no personal account appears in the package or its activity."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}

@@ -5,21 +5,30 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from typing import Any
 
-from flask import Blueprint, make_response, send_from_directory
+from flask import Blueprint, make_response, send_file, send_from_directory
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
 
-from . import consultations, figures, portal
+from . import consultations, figures, portal, redaction
 
 transparency = Blueprint("transparency", __name__)
 ati = Blueprint("ati", __name__, url_prefix="/ati-request")
 
 SUBMIT_FIELDS = ("owner_org", "title", "notes", "document_type", "period_covered", "delivery", "urgent",
                  "urgent_reason", "full_name", "id_number", "address", "email", "phone")
-TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "target_org", "document_name", "document_url")
+TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "target_org", "document_name", "document_url",
+                     "document_audience", "redact")
+
+
+def _personal(response: Any) -> Any:
+    """A response that holds personal data: no cache, shared or the browser's, keeps it."""
+    tk.request.environ["__no_cache__"] = True  # CKAN's after-request then says "private"
+    response.cache_control.no_store = True
+    return response
 
 
 def _require_login() -> None:
@@ -55,11 +64,18 @@ def _csv_file(rows: list[dict[str, Any]], columns: list[str], filename: str) -> 
     out = io.StringIO()
     writer = csv.DictWriter(out, columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: _inert(value) for key, value in row.items()} for row in rows)
     response = make_response("\ufeff" + out.getvalue())  # BOM: spreadsheets read the Arabic right
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _inert(value: Any) -> Any:
+    """A cell that a spreadsheet shows as text and never runs as a formula (OWASP's advice)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "|", "%"):
+        return "'" + value
+    return value
 
 
 def _json_file(data: Any, filename: str) -> Any:
@@ -98,7 +114,7 @@ def receipt(id: str) -> str:
         tk.abort(404, tk._("No request for information has this id"))
     except tk.NotAuthorized:
         tk.abort(403, tk._("Only the requester and the institution's officers may see this receipt"))
-    return tk.render("transparency/ati/receipt.html", {"pkg": pkg, "requester": requester})
+    return _personal(make_response(tk.render("transparency/ati/receipt.html", {"pkg": pkg, "requester": requester})))
 
 
 @ati.route("/<id>/transition", methods=["POST"])
@@ -109,18 +125,55 @@ def transition(id: str) -> Any:
     if tk.request.files.get("upload"):
         data["upload"] = tk.request.files["upload"]
     data["id"] = id
+    _post("transparency_ati_request_transition", data, tk._("Done: the request's history shows this step."))
+    return tk.redirect_to("ati-request.read", id=id)
+
+
+@ati.route("/<id>/preview", methods=["POST"])
+def preview(id: str) -> Any:
+    """What an answer will publish, masked passages highlighted, before it is sent."""
+    _require_login()
+    data = {key: tk.request.form.get(key, "") for key in TRANSITION_FIELDS}
     try:
-        tk.get_action("transparency_ati_request_transition")(portal.user_context(), data)
+        pkg = tk.get_action("package_show")(portal.user_context(), {"id": id})
+        shown = tk.get_action("transparency_ati_answer_preview")(portal.user_context(), dict(data, id=id))
     except tk.ObjectNotFound:
         tk.abort(404, tk._("No request for information has this id"))
     except tk.NotAuthorized as error:
         tk.abort(403, str(error))
     except tk.ValidationError as error:
-        for field, messages in error.error_dict.items():
-            tk.h.flash_error("{}: {}".format(field, " ".join(messages)))
-    else:
-        tk.h.flash_success(tk._("Done: the request's history shows this step."))
+        _flash_errors("transparency_ati_request_transition", error)
+        return tk.redirect_to("ati-request.read", id=id)
+    return _personal(make_response(tk.render("transparency/ati/preview.html",
+                                             {"pkg": pkg, "data": data, "preview": shown})))
+
+
+@ati.route("/<id>/redact", methods=["POST"])
+def redact(id: str) -> Any:
+    _require_login()
+    data = {key: tk.request.form.get(key, "") for key in ("reason", "passage", "resource_id")}
+    _post("transparency_ati_request_redact", dict({k: v for k, v in data.items() if v}, id=id),
+          tk._("Redacted: the public record and its history no longer show it."))
     return tk.redirect_to("ati-request.read", id=id)
+
+
+@ati.route("/<id>/document/<int:document_id>")
+def document(id: str, document_id: int) -> Any:
+    """A document kept from the public, for the requester and the officers."""
+    _require_login()
+    try:
+        documents = tk.get_action("transparency_ati_document_list")(portal.user_context(), {"id": id})
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("No request for information has this id"))
+    except tk.NotAuthorized as error:
+        tk.abort(403, str(error))
+    found = next((d for d in documents if d["id"] == document_id), None)
+    if found is None:
+        tk.abort(404, tk._("This request has no such document"))
+    if not found["has_file"]:
+        return tk.redirect_to(found["url"])
+    path = redaction.document_file(document_id)
+    return _personal(send_file(path, as_attachment=True, download_name=os.path.basename(path).split("-", 1)[-1]))
 
 
 @ati.route("/mine")
@@ -157,10 +210,15 @@ def _post(action: str, data: dict[str, Any], done: str) -> None:
     except tk.NotAuthorized as error:
         tk.abort(403, str(error))
     except tk.ValidationError as error:
-        for field, messages in error.error_dict.items():
-            tk.h.flash_error("{}: {}".format(field, " ".join(messages)))
+        _flash_errors(action, error)
     else:
         tk.h.flash_success(done)
+
+
+def _flash_errors(action: str, error: tk.ValidationError) -> None:
+    """Each error, after the label of the form field at fault."""
+    for field, messages in error.error_dict.items():
+        tk.h.flash_error("{}: {}".format(tk.h.transparency_field_label(action, field), " ".join(messages)))
 
 
 @consultation.route("/<id>/contribute", methods=["POST"])
@@ -211,9 +269,9 @@ def export(id: str) -> Any:
         tk.abort(404, str(error))
     except tk.NotAuthorized as error:
         tk.abort(403, str(error))
-    columns = ["id", "created", "state", "section", "text", "name", "contact_name", "contact_email",
+    columns = ["id", "created", "state", "section", "text", "original_text", "name", "contact_name", "contact_email",
                "user_name", "reject_reason", "answer_kind", "answer_text", "attachment"]
-    return _csv_file(rows, columns, f"contributions-{id}.csv")
+    return _personal(_csv_file(rows, columns, f"contributions-{id}.csv"))
 
 
 @consultation.route("/<id>/contribution/<int:contribution_id>/attachment")

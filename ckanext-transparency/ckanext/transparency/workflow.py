@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from .deadlines import Calendar
+from .deadlines import Calendar, Schedule
 
 OPEN = frozenset({"received", "in-progress", "clarification"})
-OUTCOMES = frozenset({"answered", "partly-answered", "refused", "not-held"})
-ALL_STATES = OPEN | OUTCOMES | {"withdrawn", "complaint-head", "head-answered", "complaint-cdai", "cdai-decided"}
+OUTCOMES = ("answered", "partly-answered", "refused", "not-held")  # in the order the statistics show them
+# Every state, in the order of a request's life; the schema's choices of ati_state are these (tests check it).
+ALL_STATES = ("received", "in-progress", "clarification", *OUTCOMES, "withdrawn", "complaint-head",
+              "head-answered", "complaint-cdai", "cdai-decided")
 
 REQUESTER, OFFICER, CDAI = "requester", "officer", "cdai"
 
@@ -33,6 +35,7 @@ class Transition:
     target: str | None  # None: the state does not change
     actor: str
     requires: tuple[str, ...] = ()
+    document: bool = False  # whether the institution may give a document with it
 
 
 TRANSITIONS = {t.name: t for t in [
@@ -40,14 +43,14 @@ TRANSITIONS = {t.name: t for t in [
     Transition("request_clarification", frozenset({"received", "in-progress"}), "clarification", OFFICER, ("note",)),
     Transition("clarify", frozenset({"clarification"}), "in-progress", REQUESTER, ("note",)),
     Transition("extend", frozenset({"received", "in-progress"}), None, OFFICER, ("note",)),
-    Transition("answer", OPEN, "answered", OFFICER, ("answer",)),
-    Transition("answer_partly", OPEN, "partly-answered", OFFICER, ("answer", "ground")),
+    Transition("answer", OPEN, "answered", OFFICER, ("answer",), document=True),
+    Transition("answer_partly", OPEN, "partly-answered", OFFICER, ("answer", "ground"), document=True),
     Transition("refuse", OPEN, "refused", OFFICER, ("ground", "note")),
     Transition("not_held", OPEN, "not-held", OFFICER, ("note",)),
     Transition("transfer", OPEN, "received", OFFICER, ("target_org", "note")),
     Transition("withdraw", OPEN, "withdrawn", REQUESTER),
-    Transition("complain_head", OPEN | OUTCOMES, "complaint-head", REQUESTER, ("note",)),
-    Transition("head_answer", frozenset({"complaint-head"}), "head-answered", OFFICER, ("note",)),
+    Transition("complain_head", OPEN | frozenset(OUTCOMES), "complaint-head", REQUESTER, ("note",)),
+    Transition("head_answer", frozenset({"complaint-head"}), "head-answered", OFFICER, ("note",), document=True),
     Transition("complain_cdai", frozenset({"complaint-head", "head-answered"}), "complaint-cdai", REQUESTER, ("note",)),
     Transition("cdai_decide", frozenset({"complaint-cdai"}), "cdai-decided", CDAI, ("note",)),
 ]}
@@ -61,6 +64,8 @@ class RequestFacts:
     urgent: bool = False
     extended: bool = False
     last_change: datetime.date | None = None  # when it entered its current state
+    received: datetime.date | None = None
+    institution: str = ""  # the id of the institution asked
 
 
 def N_(message: str) -> str:
@@ -131,6 +136,52 @@ def _check_time(name: str, facts: RequestFacts, today: datetime.date, calendar: 
             start = head_due
         if (today - start).days > COMPLAINT_CDAI_DAYS:
             raise Refused(N_("The complaint to the CDAI must be made within {days} days"), days=COMPLAINT_CDAI_DAYS)
+
+
+def allowed(facts: RequestFacts, roles: set[str]) -> list[Transition]:
+    """The transitions ``roles`` may try on a request in its state: what its page offers."""
+    return [t for t in TRANSITIONS.values() if t.actor in roles and facts.state in t.sources]
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """What a transition does: the public record's changes, its history entry,
+    whether the document given is attached, and who is told."""
+    transition: Transition
+    changes: dict[str, object]
+    event: dict[str, object]
+    attach_document: bool
+    tell_officers: bool
+
+
+ANSWERS = frozenset({"answer", "answer_partly", "refuse", "not_held"})
+
+
+def apply(name: str, facts: RequestFacts, roles: set[str], given: dict[str, object], today: datetime.date,
+          schedule: Schedule) -> Step:
+    """What the transition ``name`` does to a request, with the input ``given``
+    (its texts as they will be published), or :class:`Refused` with the reason."""
+    transition = check(name, facts, roles, given, today, schedule.calendar)
+    if name == "transfer" and given.get("target_org") == facts.institution:
+        raise Refused(N_("The request is already with this institution"), "target_org")
+    document = bool(given.get("upload") or given.get("document_url"))
+    if document and not transition.document:
+        raise Refused(N_("A document is given with an answer only"), "upload")
+    changes: dict[str, object] = {"ati_state": transition.target or facts.state}
+    if name == "extend":
+        changes.update(extended="yes", due_date=schedule.due(facts.received or today, urgent=False,
+                                                             extended=True).isoformat())
+    if name in ANSWERS:
+        changes.update(answered_date=today.isoformat(), outcome=transition.target,
+                       answer_working_days=schedule.calendar.working_days_between(facts.received or today, today),
+                       answer=given.get("answer") or given.get("note") or "", refusal_ground=given.get("ground") or "")
+    if name == "transfer":
+        changes.update(owner_org=given["target_org"], received_date=today.isoformat(), extended="no",
+                       transferred="yes", due_date=schedule.due(today, urgent=facts.urgent, extended=False).isoformat())
+    event = {"transition": name, "from_state": facts.state, "to_state": changes["ati_state"],
+             "actor_role": transition.actor, "note": given.get("note") or None, "ground": given.get("ground")}
+    return Step(transition, changes, event, attach_document=document,
+                tell_officers=name == "transfer" or transition.actor == REQUESTER)
 
 
 def is_overdue(state: str, due: datetime.date, today: datetime.date) -> bool:

@@ -1,13 +1,15 @@
 """Authorization of the transparency portal's actions."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Callable
+
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from .. import ati, portal
+from .. import ati, portal, workflow
 
 __all__ = [
     "transparency_statistics",
@@ -18,6 +20,8 @@ __all__ = [
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
     "transparency_ati_request_audit",
+    "transparency_ati_answer_preview",
+    "transparency_ati_request_redact",
     "transparency_milestone_update_record",
     "transparency_contribution_create",
     "transparency_contribution_moderate",
@@ -27,9 +31,8 @@ __all__ = [
     "transparency_bulk_upload",
     "transparency_publication_coverage",
     "package_create",
-    "package_update",
-    "package_patch",
-    "package_delete",
+    "user_show",
+    "user_list",
 ]
 
 
@@ -50,11 +53,21 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> Au
     return _signed_in(context)
 
 
+@tk.auth_sysadmins_check
 def transparency_ati_request_transition(context: Context, data_dict: DataDict) -> AuthResult:
-    """The requester, the institution's officers and sysadmins; which transition
-    each may make is the workflow's rule (``context['ati_roles']``)."""
-    if not context.get("ati_roles"):
+    """Who may make the transition ``transition`` on the request ``id``: the
+    workflow says whose it is (the requester's, the officers' or the CDAI's;
+    sysadmins act as officers and as the CDAI, never as the requester)."""
+    pkg = model.Package.get(data_dict.get("id") or "")
+    if pkg is None or pkg.type != "ati-request":
+        return {"success": False, "msg": tk._("No request for information has this id")}
+    roles = ati.roles(model.User.get(context.get("user") or ""), {"id": pkg.id, "owner_org": pkg.owner_org})
+    if not roles:
         return {"success": False, "msg": tk._("Only the requester and the institution's officers may act on a request")}
+    transition = workflow.TRANSITIONS.get(data_dict.get("transition") or "")
+    if transition is not None and transition.actor not in roles:
+        return {"success": False, "msg": tk._("You may not make the transition {name} on this request").format(
+            name=transition.name)}
     return {"success": True}
 
 
@@ -86,6 +99,16 @@ def transparency_ati_inbox(context: Context, data_dict: DataDict) -> AuthResult:
 def transparency_ati_request_audit(context: Context, data_dict: DataDict) -> AuthResult:
     """Sysadmins only (CKAN grants them every action before this is asked)."""
     return {"success": False, "msg": tk._("Only sysadmins may read the audit trail")}
+
+
+def transparency_ati_answer_preview(context: Context, data_dict: DataDict) -> AuthResult:
+    """The institution's officers, who answer (and sysadmins)."""
+    return _officer_of(context, data_dict["owner_org"], tk._("Only the institution's officers answer a request"))
+
+
+def transparency_ati_request_redact(context: Context, data_dict: DataDict) -> AuthResult:
+    """The CDAI: sysadmins only (CKAN grants them every action before this is asked)."""
+    return {"success": False, "msg": tk._("Only the CDAI may redact a published request")}
 
 
 def transparency_contribution_create(context: Context, data_dict: DataDict) -> AuthResult:
@@ -139,37 +162,116 @@ def transparency_bulk_upload(context: Context, data_dict: DataDict) -> AuthResul
                        tk._("Only the officers of the institution may upload its records"))
 
 
-# ATI requests change through the workflow only (which acts with ignore_auth):
-# nobody but a sysadmin creates, edits or deletes one through the generic actions.
+# ATI requests change through their workflow only (whose actions act with
+# ignore_auth): no generic action, whoever calls it, sysadmins included, creates,
+# edits, hides, deletes, moves or re-shares one. Each guarded auth function is
+# named with the way to find the packages its data_dict touches.
 
-def _is_ati_request(data_dict: DataDict) -> bool:
-    if data_dict.get("type") == "ati-request":
-        return True
-    pkg = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
-    return pkg is not None and pkg.type == "ati-request"
+def _ids(*keys: str) -> Callable[[DataDict], list[str]]:
+    return lambda data_dict: [data_dict[key] for key in keys if isinstance(data_dict.get(key), str)]
 
 
-def _workflow_only(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    if data_dict and _is_ati_request(data_dict) and not authz.is_sysadmin(context.get("user")):
-        return {"success": False, "msg": tk._("Requests for information change through their workflow only")}
+def _resource_package(resource_key: str) -> Callable[[DataDict], list[str]]:
+    def find(data_dict: DataDict) -> list[str]:
+        resource = model.Resource.get(data_dict.get(resource_key) or "")
+        return [resource.package_id] if resource is not None else []
+    return find
+
+
+def _view_package(data_dict: DataDict) -> list[str]:
+    view = model.ResourceView.get(data_dict.get("id") or "")
+    return _resource_package("id")({"id": view.resource_id}) if view is not None else []
+
+
+def _member_package(data_dict: DataDict) -> list[str]:
+    return _ids("object")(data_dict) if data_dict.get("object_type") == "package" else []
+
+
+def _bulk_packages(data_dict: DataDict) -> list[str]:
+    datasets = data_dict.get("datasets")
+    return [d for d in (datasets if isinstance(datasets, list) else [datasets]) if isinstance(d, str)]
+
+
+_GUARDED: dict[str, Callable[[DataDict], list[str]]] = {
+    "package_update": _ids("id", "name"), "package_patch": _ids("id", "name"),
+    "package_delete": _ids("id", "name"), "dataset_purge": _ids("id", "name"),
+    "package_owner_org_update": _ids("id"),
+    "package_collaborator_create": _ids("id"), "package_collaborator_delete": _ids("id"),
+    "package_relationship_create": _ids("subject", "object"),
+    "resource_create": lambda d: _ids("package_id")(d) or _resource_package("id")(d),
+    "resource_update": _resource_package("id"), "resource_patch": _resource_package("id"),
+    "resource_delete": _resource_package("id"),
+    "resource_view_create": _resource_package("resource_id"),
+    "resource_view_update": _view_package, "resource_view_delete": _view_package,
+    "member_create": _member_package, "member_delete": _member_package,
+    "bulk_update_private": _bulk_packages, "bulk_update_public": _bulk_packages,
+    "bulk_update_delete": _bulk_packages,
+}
+
+
+def _touches_request(ids: list[str]) -> bool:
+    if not ids:
+        return False
+    return model.Session.query(model.Package.id).filter(
+        sa.or_(model.Package.id.in_(ids), model.Package.name.in_(ids)),
+        model.Package.type == "ati-request").first() is not None
+
+
+def _workflow_only(locate: Callable[[DataDict], list[str]]) -> AuthFunction:
+    @tk.chained_auth_function
+    @tk.auth_sysadmins_check
+    def guard(next_auth: AuthFunction, context: Context, data_dict: DataDict | None = None) -> AuthResult:
+        data_dict = data_dict or {}
+        if _touches_request(locate(data_dict)):
+            return {"success": False, "msg": tk._("Requests for information change through their workflow only")}
+        if authz.is_sysadmin(context.get("user")):
+            return {"success": True}  # what CKAN grants sysadmins before asking, here asked on their behalf
+        return next_auth(context, data_dict)
+    return guard
+
+
+@tk.chained_auth_function
+@tk.auth_sysadmins_check
+def package_create(next_auth: AuthFunction, context: Context, data_dict: DataDict | None = None) -> AuthResult:
+    """Requests are filed through ``transparency_ati_request_submit`` only."""
+    if (data_dict or {}).get("type") == "ati-request":
+        return {"success": False, "msg": tk._("Requests for information are filed with the request form only")}
+    if authz.is_sysadmin(context.get("user")):
+        return {"success": True}
     return next_auth(context, data_dict)
 
 
-@tk.chained_auth_function
-def package_create(next_auth: AuthFunction, context: Context, data_dict: DataDict | None = None) -> AuthResult:
-    return _workflow_only(next_auth, context, data_dict or {})
-
+# The people's directory is private: registration is open, so "signed in" says
+# nothing about who someone is. Officers see requesters through requests only.
 
 @tk.chained_auth_function
-def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    return _workflow_only(next_auth, context, data_dict)
+def user_show(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """One's own account; an institution's admins see the accounts of its members (to
+    manage their roles); sysadmins see all (CKAN grants them before asking)."""
+    viewer = model.User.get(context.get("user") or "")
+    target = model.User.get(data_dict.get("id") or "") if data_dict.get("id") else context.get("user_obj")
+    if viewer is not None and target is not None and (viewer.id == target.id or _admin_of_member(viewer, target)):
+        return next_auth(context, data_dict)
+    return {"success": False, "msg": tk._("The accounts of other people are not public")}
+
+
+def _admin_of_member(admin: model.User, member: model.User) -> bool:
+    """Whether ``member`` belongs to an institution that ``admin`` administers."""
+    theirs = model.Session.query(model.Member.group_id).filter(
+        model.Member.table_name == "user", model.Member.table_id == member.id, model.Member.state == "active")
+    return model.Session.query(model.Member.id).filter(
+        model.Member.table_name == "user", model.Member.table_id == admin.id, model.Member.state == "active",
+        model.Member.capacity == "admin", model.Member.group_id.in_(theirs.scalar_subquery())).first() is not None
 
 
 @tk.chained_auth_function
-def package_patch(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    return _workflow_only(next_auth, context, data_dict)
+def user_list(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins only (CKAN grants them before asking); also guards ``user_autocomplete``."""
+    return {"success": False, "msg": tk._("Only sysadmins may list the portal's users")}
 
 
-@tk.chained_auth_function
-def package_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    return _workflow_only(next_auth, context, data_dict)
+def get_auth_functions() -> dict[str, AuthFunction]:
+    """The portal's auth functions and the guards of the generic actions (``plugin.py``)."""
+    functions: dict[str, AuthFunction] = {name: globals()[name] for name in __all__}
+    functions.update({name: _workflow_only(locate) for name, locate in _GUARDED.items()})
+    return functions

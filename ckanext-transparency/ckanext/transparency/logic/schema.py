@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, Validator
 
-from .. import bulk, consultations
+from .. import bulk, choices, consultations
 
 
 @tk.validator_args
@@ -37,7 +37,7 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
                            strip_value: Validator, transparency_max_length: Validator,
                            transparency_no_null: Validator, transparency_organization: Validator,
                            transparency_ati_choice: Validator, url_validator: Validator,
-                           transparency_document: Validator) -> Schema:
+                           transparency_document: Validator, one_of: Validator) -> Schema:
     text = [ignore_missing, unicode_safe, strip_value, transparency_no_null]
     return {
         "id": [not_empty, unicode_safe, transparency_no_null],
@@ -49,6 +49,33 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
         "document_name": [*text, transparency_max_length(200)],
         "document_url": [ignore_missing, unicode_safe, url_validator],
         "upload": [ignore_missing, transparency_document],
+        "document_audience": [ignore_missing, unicode_safe, one_of(["public", "requester"])],
+        "redact": [*text, transparency_max_length(5000)],
+    }
+
+
+@tk.validator_args
+def ati_answer_preview(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                       transparency_max_length: Validator, transparency_no_null: Validator) -> Schema:
+    text = [ignore_missing, unicode_safe, transparency_no_null]
+    return {
+        "id": [not_empty, unicode_safe, transparency_no_null],
+        "note": [*text, transparency_max_length(5000)],
+        "answer": [*text, transparency_max_length(20000)],
+        "document_name": [*text, transparency_max_length(200)],
+        "redact": [*text, transparency_max_length(5000)],
+    }
+
+
+@tk.validator_args
+def ati_request_redact(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                       strip_value: Validator, transparency_max_length: Validator,
+                       transparency_no_null: Validator) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe, transparency_no_null],
+        "reason": [not_empty, unicode_safe, strip_value, transparency_no_null, transparency_max_length(2000)],
+        "passage": [ignore_missing, unicode_safe, strip_value, transparency_no_null, transparency_max_length(2000)],
+        "resource_id": [ignore_missing, unicode_safe, transparency_no_null],
     }
 
 
@@ -113,8 +140,7 @@ def milestone_update(not_empty: Validator, ignore_missing: Validator, unicode_sa
                      transparency_no_null: Validator, transparency_document: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe, transparency_no_null],
             "milestone": [not_empty, int_validator],
-            "state": [not_empty, unicode_safe, one_of(["not-started", "in-progress", "completed", "delayed",
-                                                       "cancelled"])],
+            "state": [not_empty, unicode_safe, one_of(choices.values("commitment", "milestones", "state"))],
             "date": [ignore_missing, isodate],
             "comment": [ignore_missing, unicode_safe, strip_value, transparency_no_null,
                         transparency_max_length(5000)],

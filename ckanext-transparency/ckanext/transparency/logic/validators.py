@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context
 
-from .. import privacy, uploads
+from .. import ati, choices, privacy, uploads
 
 _OGP_ID = re.compile(r"^[A-Z]{2}\d{4}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -39,6 +39,13 @@ def transparency_unique_ogp_id(key: Any, data: dict[Any, Any], errors: dict[Any,
         query = query.filter(model.Package.id != package_id)
     if query.first():
         errors[key].append(tk._("Another commitment already has the OGP id {id}").format(id=value))
+
+
+def transparency_name_not_reserved(value: Any, context: Context) -> Any:
+    """Not a name of the form of requests' tracking numbers, which only requests take."""
+    if ati.RESERVED_NAME.match(value or ""):
+        raise tk.Invalid(tk._("Addresses of the form DAI-year-number are kept for requests for information"))
+    return value
 
 
 def transparency_action_plan_exists(value: Any, context: Context) -> Any:
@@ -106,9 +113,7 @@ def transparency_organization(value: Any, context: Context) -> Any:
 def transparency_ati_choice(field_name: str):
     """One of the values of the choice field ``field_name`` of the ati-request schema."""
     def validator(value: Any, context: Context) -> Any:
-        schema = tk.h.scheming_get_dataset_schema("ati-request")
-        field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name)
-        values = [c["value"] for c in field["choices"]]
+        values = choices.values("ati-request", field_name)
         if value not in values:
             raise tk.Invalid(tk._("Choose one of: {values}").format(values=", ".join(values)))
         return value

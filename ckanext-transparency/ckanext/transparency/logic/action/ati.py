@@ -9,13 +9,14 @@ from typing import Any
 from flask import has_request_context
 
 import ckan.plugins.toolkit as tk
-from ckan import model
+from ckan import authz, model
 from ckan.types import Context, DataDict
 
-from ... import ati, mail, portal, privacy, workflow
-from ...model import AtiEvent, AtiRequester, next_tracking_number, open_requests
+from ... import ati, choices, mail, portal, privacy, redaction, workflow
+from ...model import AtiDocument, AtiEvent, AtiRequester, Redaction, next_tracking_number, open_requests
 from .. import schema as schemas
-from .common import show, site_context, validate
+from ...portal import site_context
+from .common import show, validate
 
 __all__ = [
     "transparency_ati_request_submit",
@@ -25,6 +26,9 @@ __all__ = [
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
     "transparency_ati_request_audit",
+    "transparency_ati_answer_preview",
+    "transparency_ati_request_redact",
+    "transparency_ati_document_list",
 ]
 
 
@@ -90,13 +94,17 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
 
     received = portal.today()
     number = ati.tracking_number(received.year, next_tracking_number(received.year))
+    while model.Package.get(number.lower()) is not None:  # a name taken before names were reserved
+        number = ati.tracking_number(received.year, next_tracking_number(received.year))
     pkg_context = dict(site_context(), defer_commit=True)
+    who = privacy.Identity(full_name=data["full_name"], address=data["address"], id_number=data["id_number"],
+                           email=data["email"], phone=data.get("phone", ""))
     pkg = tk.get_action("package_create")(pkg_context, {
         "type": "ati-request", "name": number.lower(), "tracking_number": number,
-        "title": privacy.mask(data["title"]), "notes": privacy.mask(data["notes"]),
+        "title": privacy.mask(data["title"], who), "notes": privacy.mask(data["notes"], who),
         "owner_org": data["owner_org"],
-        "document_type": privacy.mask(data.get("document_type", "")),
-        "period_covered": privacy.mask(data.get("period_covered", "")),
+        "document_type": privacy.mask(data.get("document_type", ""), who),
+        "period_covered": privacy.mask(data.get("period_covered", ""), who),
         "delivery": data["delivery"], "urgent": "yes" if data["urgent"] else "no",
         "ati_state": "received", "extended": "no", "received_date": received.isoformat(),
         "due_date": ati.due_date(received, urgent=data["urgent"], extended=False).isoformat(),
@@ -155,72 +163,49 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     :type document_url: string
     :param document_name: the document's name
     :type document_name: string
+    :param document_audience: ``public`` (default: published with the answer) or
+        ``requester`` (kept from the public, for the requester and the officers)
+    :type document_audience: string
+    :param redact: passages to mask besides the requester's identity and anyone's
+        contact details, one per line (see ``transparency_ati_answer_preview``)
+    :type redact: string
     :returns: the updated public record
     :rtype: dictionary
     """
     data = validate(data_dict, schemas.ati_request_transition(), context)
     pkg = _request(context, data["id"])
-    user = model.User.get(context.get("user") or "")
-    roles = ati.roles(user, pkg)
-    tk.check_access("transparency_ati_request_transition", dict(context, ati_roles=roles), data)
-    known = workflow.TRANSITIONS.get(data["transition"])
-    if known is not None and known.actor not in roles:
-        raise tk.NotAuthorized(tk._("You may not make the transition {name} on this request").format(
-            name=known.name))
-    today = portal.today()
+    tk.check_access("transparency_ati_request_transition", context, data)
+    user = model.User.get(context["user"])
+    public = ati.masking(pkg["id"], data.get("redact", ""))
+    given = {key: public(value) if key in ati.PUBLISHED_TEXTS else value for key, value in data.items()}
     try:
-        step = workflow.check(data["transition"], ati.facts(pkg), roles, data, today, ati.calendar())
+        step = workflow.apply(data["transition"], ati.facts(pkg), ati.roles(user, pkg), given, portal.today(),
+                              ati.schedule())
     except workflow.Refused as refused:
-        raise tk.ValidationError({refused.field: [tk._(refused.template).format(**refused.params)]})
-
-    note = privacy.mask(data.get("note", "")) or None
-    changes: dict[str, Any] = {"id": pkg["id"], "ati_state": step.target or pkg["ati_state"]}
-    if step.name == "extend":
-        changes["extended"] = "yes"
-        changes["due_date"] = ati.due_date(datetime.date.fromisoformat(pkg["received_date"]),
-                                           urgent=False, extended=True).isoformat()
-    if step.name in ("answer", "answer_partly", "refuse", "not_held"):
-        changes["answered_date"] = today.isoformat()
-        changes["outcome"] = step.target
-        changes["answer_working_days"] = ati.calendar().working_days_between(
-            datetime.date.fromisoformat(pkg["received_date"][:10]), today)
-        changes["answer"] = data.get("answer") or note or ""
-        changes["refusal_ground"] = data.get("ground", "")
-    if step.name == "transfer":
-        if data["target_org"] == pkg["owner_org"]:
-            raise tk.ValidationError({"target_org": [tk._("The request is already with this institution")]})
-        changes.update(owner_org=data["target_org"], received_date=today.isoformat(), extended="no", transferred="yes",
-                       due_date=ati.due_date(today, urgent=pkg.get("urgent") == "yes", extended=False).isoformat())
-    document_given = bool(data.get("upload") or data.get("document_url"))
-    if document_given and step.actor != workflow.OFFICER:
-        raise tk.ValidationError({"upload": [tk._("Only the institution attaches documents to a request")]})
-    updated = tk.get_action("package_patch")(dict(site_context(), defer_commit=True), changes)
-    if document_given:
-        document = {"package_id": pkg["id"], "name": data.get("document_name") or tk._("Document")}
-        if data.get("upload"):
-            document.update(upload=data["upload"], url=data["upload"].filename)
-        else:
-            document["url"] = data["document_url"]
-        tk.get_action("resource_create")(dict(site_context(), defer_commit=True), document)
-        updated = tk.get_action("package_show")(dict(site_context(), use_cache=False), {"id": pkg["id"]})
-    model.Session.add(AtiEvent(package_id=pkg["id"], transition=step.name, from_state=pkg["ati_state"],
-                               to_state=updated["ati_state"], actor_role=step.actor, note=note,
-                               ground=data.get("ground"), user_id=user.id))
-    ati.mail_requester_state(updated, note)
-    if step.name == "transfer":
-        ati.mail_officers(updated, "Demande transférée / طلب محال", "Une demande vous a été transférée :")
-    elif step.actor == workflow.REQUESTER:
-        ati.mail_officers(updated, "Action du demandeur / إجراء من صاحب الطلب",
-                          "Le demandeur a agi sur sa demande ({}) :".format(step.name))
+        raise tk.ValidationError({refused.field: [_in_words(refused)]})
+    typed = "\n\n".join(text for text in (data.get("note"), data.get("answer")) if text)
+    updated = ati.carry_out(pkg, step, given, user.id, original=typed or None)
     model.repo.commit()
     mail.send_soon()
     return updated
 
 
+def _in_words(refused: workflow.Refused) -> str:
+    """The workflow's refusal in the reader's language, naming fields, transitions
+    and states as the pages do."""
+    words = {"missing": lambda v: tk.h.transparency_field_label("transparency_ati_request_transition", v),
+             "name": tk.h.transparency_transition_label,
+             "state": lambda v: tk.h.scheming_language_text(choices.label("ati-request", "ati_state", v) or v,
+                                                            prefer_lang=portal.language())}
+    params = {key: words[key](value) if key in words else value for key, value in refused.params.items()}
+    return tk._(refused.template).format(**params)
+
+
 @tk.side_effect_free
 def transparency_ati_request_history(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """The dated, public history of a request: each transition, who made it (a role,
-    never a name), its note and ground.
+    never a name), its note and ground; for the requester, the officers and
+    sysadmins, also each entry's text as typed before masking (``original``).
 
     :param id: the request's id or name
     :type id: string
@@ -231,7 +216,10 @@ def transparency_ati_request_history(context: Context, data_dict: DataDict) -> l
     tk.check_access("transparency_ati_request_history", context, {"id": pkg["id"]})
     events = (model.Session.query(AtiEvent).filter(AtiEvent.package_id == pkg["id"])
               .order_by(AtiEvent.id).all())
-    return [event.as_dict() for event in events]
+    if not authz.is_authorized_boolean("transparency_ati_requester_show", dict(context),
+                                       {"id": pkg["id"], "owner_org": pkg["owner_org"]}):
+        return [event.as_dict() for event in events]
+    return [dict(event.as_dict(), original=event.original) for event in events]
 
 
 @tk.side_effect_free
@@ -311,3 +299,90 @@ def transparency_ati_request_audit(context: Context, data_dict: DataDict) -> lis
             .outerjoin(model.User, model.User.id == AtiEvent.user_id)
             .filter(AtiEvent.package_id == pkg["id"]).order_by(AtiEvent.id))
     return [dict(event.as_dict(), user=name) for event, name in rows]
+
+
+@tk.side_effect_free
+def transparency_ati_answer_preview(context: Context, data_dict: DataDict) -> dict[str, list[dict[str, Any]]]:
+    """What an officer's answer will publish, before it is sent: each text cut into
+    passages, those that will be masked marked (the requester's identity, any
+    e-mail, id number or phone, and the passages the officer marks).
+
+    :param id: the request's id or name
+    :type id: string
+    :param note: the public explanation
+    :type note: string
+    :param answer: the answer
+    :type answer: string
+    :param document_name: the document's name
+    :type document_name: string
+    :param redact: further passages to mask, one per line
+    :type redact: string
+    :returns: ``{"note": [{"text": ..., "masked": bool}, ...], "answer": [...], "document_name": [...]}``
+    :rtype: dictionary
+    """
+    data = validate(data_dict, schemas.ati_answer_preview(), context)
+    pkg = _request(context, data["id"])
+    tk.check_access("transparency_ati_answer_preview", context, {"id": pkg["id"], "owner_org": pkg["owner_org"]})
+    marked = [line for line in data.get("redact", "").splitlines() if line.strip()]
+    who = ati.identity(pkg["id"])
+    return {field: [{"text": text, "masked": masked} for text, masked in
+                    privacy.segments(data.get(field, ""), who, marked)]
+            for field in ati.PUBLISHED_TEXTS}
+
+
+def transparency_ati_request_redact(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Redacts a published request, for the CDAI (sysadmins): masks a passage
+    everywhere the request was published (its text, answer, documents' names, public
+    history and activity stream, hence search, DCAT and feeds), or hides a document,
+    which the requester and the officers can still read. The original is kept
+    privately with who redacted it; the public history says that something was
+    redacted and why, not what.
+
+    :param id: the request's id or name
+    :type id: string
+    :param reason: why (public)
+    :type reason: string
+    :param passage: the passage to mask (or ``resource_id``)
+    :type passage: string
+    :param resource_id: the published document to hide
+    :type resource_id: string
+    :returns: the updated public record
+    :rtype: dictionary
+    """
+    data = validate(data_dict, schemas.ati_request_redact(), context)
+    pkg = _request(context, data["id"])
+    tk.check_access("transparency_ati_request_redact", context, {"id": pkg["id"]})
+    if bool(data.get("passage")) == bool(data.get("resource_id")):
+        raise tk.ValidationError({"passage": [tk._("Give either a passage to mask or a document to hide")]})
+    user = model.User.get(context["user"])
+    if data.get("passage"):
+        if not redaction.redact_passage(pkg, lambda text: privacy.mask(text, extra=[data["passage"]])):
+            raise tk.ValidationError({"passage": [tk._("This passage does not appear in what the request publishes")]})
+        model.Session.add(Redaction(package_id=pkg["id"], kind="passage", original=data["passage"],
+                                    reason=data["reason"], user_id=user.id))
+    else:
+        name = redaction.hide_resource(pkg, data["resource_id"], data["reason"], user.id)
+        model.Session.add(Redaction(package_id=pkg["id"], kind="document", original=name,
+                                    reason=data["reason"], user_id=user.id))
+    model.Session.add(AtiEvent(package_id=pkg["id"], transition="redact", from_state=pkg["ati_state"],
+                               to_state=pkg["ati_state"], actor_role=workflow.CDAI,
+                               note=privacy.mask(data["reason"]), user_id=user.id))
+    model.repo.commit()
+    return tk.get_action("package_show")(dict(site_context(), use_cache=False), {"id": pkg["id"]})
+
+
+@tk.side_effect_free
+def transparency_ati_document_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The documents of a request kept from the public (sent to the requester only,
+    or hidden after publication): for the requester, the officers and sysadmins.
+
+    :param id: the request's id or name
+    :type id: string
+    :rtype: list of dictionaries
+    """
+    data = validate(data_dict, schemas.package_id(), context)
+    pkg = _request(context, data["id"])
+    tk.check_access("transparency_ati_requester_show", context, {"id": pkg["id"], "owner_org": pkg["owner_org"]})
+    documents = (model.Session.query(AtiDocument).filter(AtiDocument.package_id == pkg["id"])
+                 .order_by(AtiDocument.id))
+    return [document.as_dict() for document in documents]

@@ -9,7 +9,8 @@ from ckan.types import Context, DataDict
 
 from ... import bulk, uploads
 from .. import schema as schemas
-from .common import reason, site_context, validate
+from ...portal import site_context
+from .common import reason, validate
 
 __all__ = ["transparency_bulk_upload"]
 

@@ -7,10 +7,11 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ... import portal
+from ... import choices, portal
 from ...model import MilestoneUpdate
 from .. import schema as schemas
-from .common import reason, show, site_context, validate
+from ...portal import site_context
+from .common import reason, show, validate
 
 __all__ = ["transparency_milestone_update_record", "transparency_milestone_update_list",
            "transparency_action_plan_import", "transparency_action_plan_export"]
@@ -91,9 +92,7 @@ def transparency_milestone_update_list(context: Context, data_dict: DataDict) ->
 
 def _policy_area_value(label: str) -> str | None:
     """Our value of an OGP policy-area label (``Open Data`` -> ``open-data``)."""
-    schema = tk.h.scheming_get_dataset_schema("commitment")
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], "policy_areas")
-    for choice in field["choices"]:
+    for choice in choices.of("commitment", "policy_areas"):
         if label.strip().lower() in (choice["value"], choice["label"].get("en", "").lower()):
             return choice["value"]
     return None

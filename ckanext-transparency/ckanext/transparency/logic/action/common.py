@@ -15,13 +15,6 @@ def validate(data_dict: DataDict, schema: dict[str, Any], context: Context) -> d
     return data
 
 
-def site_context() -> Context:
-    """Acts as the site user: workflow changes are made by the portal, not by hand,
-    and no personal account appears in the package or its activity."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
-
-
 def show(context: Context, package_id: str, dataset_type: str, not_found: str) -> dict[str, Any]:
     """The package ``package_id`` as the user may see it, if it is of ``dataset_type``;
     ObjectNotFound with the message ``not_found`` otherwise."""

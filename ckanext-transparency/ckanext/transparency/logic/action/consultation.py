@@ -10,10 +10,11 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ... import consultations, mail, phases
+from ... import consultations, mail, phases, privacy
 from ...model import Contribution
 from .. import schema as schemas
-from .common import show, site_context, validate
+from ...portal import site_context
+from .common import show, validate
 
 __all__ = [
     "transparency_contribution_create",
@@ -55,11 +56,16 @@ def transparency_contribution_create(context: Context, data_dict: DataDict) -> d
             "This consultation takes contributions from {opens} to {closes} only").format(
             opens=pkg["opens_at"][:16].replace("T", " "), closes=pkg["closes_at"][:16].replace("T", " "))]})
     user = model.User.get(context["user"])
-    item = Contribution(package_id=pkg["id"], user_id=user.id, text=data["text"], section=data.get("section"),
+    who = privacy.Identity(full_name="" if data["show_name"] else user.fullname or "", email=user.email or "")
+    item = Contribution(package_id=pkg["id"], user_id=user.id, text=privacy.mask(data["text"], who),
+                        original_text=data["text"], section=privacy.mask(data.get("section") or "", who) or None,
                         show_name=data["show_name"], public_name=(user.fullname or user.name) if data["show_name"] else None)
     model.Session.add(item)
     model.Session.flush()
     if data.get("upload"):
+        stem, dot, extension = data["upload"].filename.rpartition(".")
+        if privacy.mask(stem, who) != stem:
+            data["upload"].filename = f"attachment{dot}{extension}"
         consultations.save_attachment(item, data["upload"])
     model.repo.commit()
     return item.as_dict()
@@ -140,7 +146,7 @@ def transparency_contribution_answer(context: Context, data_dict: DataDict) -> d
     tk.check_access("transparency_contribution_answer", context, {"owner_org": pkg["owner_org"]})
     if item.state != "published":
         raise tk.ValidationError({"contribution_id": [tk._("Only a published contribution can be answered")]})
-    item.answer_kind, item.answer_text = data["kind"], data["text"]
+    item.answer_kind, item.answer_text = data["kind"], privacy.mask(data["text"])
     item.answered = datetime.datetime.utcnow()
     model.repo.commit()
     return item.as_dict()
@@ -218,5 +224,6 @@ def transparency_contribution_export(context: Context, data_dict: DataDict) -> l
     rows = (model.Session.query(Contribution, model.User.name, model.User.fullname, model.User.email)
             .join(model.User, model.User.id == Contribution.user_id)
             .filter(Contribution.package_id == pkg["id"]).order_by(Contribution.id))
-    return [dict(item.as_dict(), user_name=name, contact_name=fullname, contact_email=email)
+    return [dict(item.as_dict(), original_text=item.original_text, user_name=name, contact_name=fullname,
+                 contact_email=email)
             for item, name, fullname, email in rows]

@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
+from ... import choices
 from .. import schema as schemas
 from .common import validate
 
@@ -13,8 +14,7 @@ __all__ = ["transparency_publication_coverage"]
 
 
 def _categories() -> list[str]:
-    schema = tk.h.scheming_get_dataset_schema("publication")
-    return [c["value"] for c in tk.h.scheming_field_by_name(schema["dataset_fields"], "category")["choices"]]
+    return choices.values("publication", "category")
 
 
 def _facets(context: Context, fq: str, fields: list[str]) -> tuple[int, dict[str, dict[str, int]]]:

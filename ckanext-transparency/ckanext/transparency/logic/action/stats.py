@@ -15,14 +15,13 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ... import figures
+from ... import figures, workflow
 from ...model import Contribution
 from .. import schema as schemas
 from .common import validate
 
 __all__ = ["transparency_statistics"]
 
-OUTCOMES = ("answered", "partly-answered", "refused", "not-held")
 COMPLAINT_STATES = ("complaint-head", "head-answered", "complaint-cdai", "cdai-decided")
 
 
@@ -110,7 +109,7 @@ def _requests(search: _Search, start: datetime.date | None, end: datetime.date |
         "overdue": sum(overdue_by_org.values()),
         "withdrawn": states.get("withdrawn", 0),
         "transferred": _counts(facets["transferred"]).get("yes", 0),
-        "by_outcome": sorted(facets["outcome"], key=lambda i: OUTCOMES.index(i["name"])),
+        "by_outcome": sorted(facets["outcome"], key=lambda i: workflow.OUTCOMES.index(i["name"])),
         "by_state": facets["ati_state"],
         "by_ground": facets["refusal_ground"],
         # Complaints go head first, then the CDAI: the state tells how far each went.
