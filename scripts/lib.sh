@@ -120,15 +120,13 @@ start_redis() {
     --daemonize yes --pidfile "$pidfile" --dir "$STACK/redis" --logfile "$STACK/redis.log"
 }
 
-# Solr home: one configset (CKAN's own schema.xml + our solrconfig.xml) shared
-# by the cores named on the command line.
+# Solr home: the portal's one configset (config/solr/conf, also built into
+# docker/solr's image) shared by the cores named on the command line.
 build_solr_home() {
-  local schema; schema=$("$VENV/bin/python" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config/solr/schema.xml"))')
-  mkdir -p "$SOLR_HOME/configsets/ckan/conf"
+  mkdir -p "$SOLR_HOME/configsets/ckan"
   cp "$ROOT/config/solr/solr.xml" "$SOLR_HOME/solr.xml"
-  cp "$ROOT/config/solr/solrconfig.xml" "$schema" "$SOLR_HOME/configsets/ckan/conf/"
-  : >"$SOLR_HOME/configsets/ckan/conf/protwords.txt"
-  : >"$SOLR_HOME/configsets/ckan/conf/synonyms.txt"
+  rm -rf "$SOLR_HOME/configsets/ckan/conf"
+  cp -r "$ROOT/config/solr/conf" "$SOLR_HOME/configsets/ckan/conf"
   local core
   for core in "$@"; do
     mkdir -p "$SOLR_HOME/$core"
@@ -144,10 +142,17 @@ start_solr() {  # cores...
       mvn -q -B -f "$ROOT/config/solr/pom.xml" dependency:copy-dependencies -DoutputDirectory="$SOLR_LIB" -DincludeScope=runtime
   build_solr_home "$@"
   if ! port_free "$SOLR_PORT"; then
-    # Ours and running: cores added since it started are loaded on restart only.
-    local core
+    # Ours and running: cores added since it started are loaded on restart only;
+    # a changed configset (schema, synonyms) is loaded by reloading the cores.
+    local core sum
+    sum=$(cat "$ROOT"/config/solr/conf/* | sha256sum | cut -d' ' -f1)
     for core in "$@"; do
       curl -fs "http://127.0.0.1:$SOLR_PORT/solr/$core/admin/ping" >/dev/null || { stop_pid solr; break; }
+      if [ "$(cat "$SOLR_HOME/$core/.configset-loaded" 2>/dev/null)" != "$sum" ]; then
+        step "reload Solr core $core (configset changed)" \
+          curl -fsS "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=$core"
+        echo "$sum" >"$SOLR_HOME/$core/.configset-loaded"
+      fi
     done
   fi
   if port_free "$SOLR_PORT"; then

@@ -7,6 +7,7 @@ import html
 import io
 
 import pytest
+from bs4 import BeautifulSoup
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
@@ -24,6 +25,7 @@ MILESTONES = [
 def plan(people):
     create(people["sysadmin"], "action-plan", "plan-2018", "mrafp", title="Plan 2018-2020")
     a = create(people["sysadmin"], "commitment", "mo0006", "mrafp", ogp_id="MO0006", action_plan="plan-2018",
+               title="Portail de la transparence", title_ar="بوابة الشفافية",
                milestones=MILESTONES, policy_areas=["open-data"])
     b = create(people["sysadmin"], "commitment", "mo0011", "mef", ogp_id="MO0011", action_plan="plan-2018",
                milestones=[{"title": "Budget citoyen", "end": "2019-06", "state": "completed"}],
@@ -100,6 +102,11 @@ def test_pages_show_the_plan_the_timeline_and_the_form(app, plan, people):
     page = html.unescape(app.get(tk.url_for("action-plan.read", id="plan-2018")).body)
     assert "2 engagements" in page and "MO0006" in page and "MO0011" in page
     assert 'aria-valuenow="75"' in page  # overall: mean of 50 and 100
+    for prefix, title, lang in (("", "Portail de la transparence", "fr"), ("/ar", "بوابة الشفافية", "ar")):
+        plan_page = BeautifulSoup(app.get(prefix + tk.url_for("action-plan.read", id="plan-2018")).body, "html.parser")
+        link = plan_page.select_one(f'.transparency-plan-table a[href="{prefix}/commitment/mo0006"]')
+        assert link.get_text(strip=True) == title
+        assert link.bdi["lang"] == lang
     commitment = html.unescape(app.get(tk.url_for("commitment.read", id="mo0006"),
                                        headers={"Authorization": people["officer"]["token"]}).body)
     assert "Séminaire de lancement" in commitment and "en retard" in commitment

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
 import yaml
@@ -24,6 +25,7 @@ def _read(*path: str) -> str:
 COMPOSE = yaml.safe_load(_read("docker", "compose.yml"))
 DOCKERFILE = _read("docker", "Dockerfile")
 LIB = _read("scripts", "lib.sh")
+SOLR_DOCKERFILE = _read("docker", "solr", "Dockerfile")
 CKAN_MINOR = ".".join(ckan.__version__.split(".")[:2])
 
 
@@ -44,7 +46,7 @@ def test_compose_overrides_only_service_addresses_never_plugins_or_settings():
 
 def test_services_have_the_versions_of_the_local_stack():
     images = {name: s.get("image", "") for name, s in COMPOSE["services"].items()}
-    assert images["solr"] == f"ckan/ckan-solr:{CKAN_MINOR}-solr9"
+    assert re.search(rf"^FROM ckan/ckan-solr:{re.escape(CKAN_MINOR)}-solr9$", SOLR_DOCKERFILE, re.M)
     assert "<solr.version>9." in _read("config", "solr", "pom.xml")
     pg = re.search(r"^PG_VERSION=(\d+)", LIB, re.M).group(1)
     assert images["db"] == f"postgres:{pg}"
@@ -66,3 +68,34 @@ def test_production_cookies_are_secure_and_http_only(tmp_path):
                  "SESSION_COOKIE_HTTPONLY = true", "REMEMBER_COOKIE_HTTPONLY = true",
                  "ckan.csrf_protection.ignore_extensions = false"):
         assert line in ini.splitlines(), line
+
+
+def test_one_solr_configset_for_the_local_stack_the_tests_and_the_containers():
+    """config/solr/conf is what scripts/up and scripts/test serve (lib.sh) and what the
+    Solr image is built with; no other schema is copied from anywhere."""
+    assert COMPOSE["services"]["solr"]["build"] == {"context": "..", "dockerfile": "docker/solr/Dockerfile"}
+    assert "COPY config/solr/conf /opt/solr/server/solr/configsets/ckan/conf" in SOLR_DOCKERFILE
+    assert 'cp -r "$ROOT/config/solr/conf" "$SOLR_HOME/configsets/ckan/conf"' in LIB
+    assert "schema.xml" not in LIB  # nothing copies CKAN's stock schema any more
+    assert sorted(os.listdir(os.path.join(ROOT, "config", "solr", "conf"))) == [
+        "protwords.txt", "schema.xml", "solrconfig.xml", "synonyms-ar-fr.txt", "synonyms.txt"]
+
+
+def _schema(path: str) -> ET.Element:
+    return ET.parse(path).getroot()
+
+
+def test_the_schema_is_ckans_own_plus_the_portals_fields():
+    """CKAN's start-up check reads the schema's name; every type, field and copy of
+    the installed CKAN's schema is in ours unchanged, so an upgrade of CKAN that
+    changes its schema fails here until ours follows."""
+    ours = _schema(os.path.join(ROOT, "config", "solr", "conf", "schema.xml"))
+    stock = _schema(os.path.join(os.path.dirname(ckan.__file__), "config", "solr", "schema.xml"))
+    assert ours.get("name") == stock.get("name") and ours.get("version") == stock.get("version")
+
+    def items(root: ET.Element) -> set[str]:
+        return {ET.tostring(e, encoding="unicode").strip() for section in ("types", "fields") for e in root.find(section)} | {
+            ET.tostring(e, encoding="unicode").strip() for e in root.findall("copyField")}
+
+    assert items(stock) <= items(ours)
+    assert {e.get("name") for e in ours.find("types")} - {e.get("name") for e in stock.find("types")} == {"text_ar_fr", "text_ar", "text_fr"}

@@ -3,6 +3,7 @@ not published per category, and search by category, institution and year."""
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
@@ -17,7 +18,7 @@ def published(people) -> dict:
            title="Loi 31-13")
     create(officer, "publication", "decret-2019", mrafp, category="laws", publication_date="2019-05-02")
     create(officer, "publication", "budget-2025", mrafp, category="budget", publication_date="2025-01-02",
-           title="Budget 2025")
+           title="Budget 2025", title_ar="ميزانية 2025")
     create(officer, "publication", "rapport-interne", mrafp, category="reports", publication_date="2025-06-01",
            private=True)
     create(people["other_officer"], "publication", "marche-2024", mef, category="procurement",
@@ -49,9 +50,15 @@ def test_the_institution_page_shows_its_coverage_with_bars_in_french_and_arabic(
     page = app.get("/publications/coverage/mrafp").body
     assert "MRAFP" in page and "transparency-bar" in page
     assert "Lois et règlements" in page and "Rapports et études" in page
-    assert 'category=laws' in page and "Budget 2025" in page
+    assert 'category=laws' in page
+    latest = BeautifulSoup(page, "html.parser").select_one('a[href="/publication/budget-2025"]')
+    assert latest.get_text(strip=True) == "Budget 2025"
+    assert (latest.bdi["lang"], latest.bdi["dir"]) == ("fr", "ltr")
     arabic = app.get("/ar/publications/coverage/mrafp").body
     assert 'dir="rtl"' in arabic and "القوانين والأنظمة" in arabic
+    latest = BeautifulSoup(arabic, "html.parser").select_one('a[href="/ar/publication/budget-2025"]')
+    assert latest.get_text(strip=True) == "ميزانية 2025"
+    assert (latest.bdi["lang"], latest.bdi["dir"]) == ("ar", "rtl")
     listing = app.get("/publications/coverage").body
     assert "2 / 11" in listing and "1 / 11" in listing
     assert app.get("/publications/coverage/nowhere").status_code == 404

@@ -175,13 +175,13 @@ def test_what_the_page_offers_is_what_the_rules_allow():
     assert {t.name for t in TRANSITIONS.values() if t.document} == {"answer", "answer_partly", "head_answer"}
 
 
-INBOX_TODAY, INBOX_SOON = date(2026, 11, 16), date(2026, 11, 19)
+INBOX_DAY, SOON = date(2026, 11, 16), date(2026, 11, 19)
 
 
 @pytest.mark.parametrize(("state", "due", "sections"), [
     ("received", date(2026, 12, 14), ["new"]),
     ("received", date(2026, 11, 19), ["new", "due_soon"]),
-    ("received", INBOX_TODAY, ["new", "due_soon"]),  # due today: not yet overdue
+    ("received", INBOX_DAY, ["new", "due_soon"]),  # due today: not yet overdue
     ("received", date(2026, 11, 13), ["new", "overdue"]),
     ("in-progress", date(2026, 11, 17), ["due_soon"]),
     ("in-progress", date(2026, 11, 20), []),
@@ -190,4 +190,4 @@ INBOX_TODAY, INBOX_SOON = date(2026, 11, 16), date(2026, 11, 19)
     ("answered", date(2026, 11, 2), []),
 ])
 def test_inbox_sections(state, due, sections):
-    assert inbox_sections(state, due, INBOX_TODAY, INBOX_SOON) == sections
+    assert inbox_sections(state, due, INBOX_DAY, SOON) == sections

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import ati, backup, bulk, consultations, demo, indexing, mail
+from . import ati, backup, bulk, consultations, demo, documents, indexing, mail
 
 __all__ = ["transparency"]
 
@@ -48,8 +48,9 @@ def send_mail() -> None:
 @transparency.command("refresh")
 def refresh() -> None:
     """What time changes (``periodic`` runs it every hour): records saved while Solr
-    was down, overdue requests and reminders to officers, consultations' phases and
-    notices to their followers, then the e-mails."""
+    was down, uploaded documents whose text no background job has read yet,
+    overdue requests and reminders to officers, consultations' phases and notices
+    to their followers, then the e-mails."""
     _refresh()
 
 
@@ -63,6 +64,8 @@ def _refresh() -> bool:
         done = consultations.daily()
         click.echo("{reindexed} consultations reindexed, {notices} notices queued".format(**done))
         click.echo("{} commitments reindexed (late milestones)".format(indexing.reindex_type("commitment")))
+        read = [documents.extract(resource_id) for resource_id in documents.unread()]
+        click.echo(f"{read.count('read')} documents read for search, {read.count('unreadable')} unreadable")
     else:
         click.secho("Solr does not answer: indexing waits for the next run", fg="yellow")
     _send_mail()

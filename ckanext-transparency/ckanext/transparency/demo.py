@@ -29,13 +29,15 @@ USERS = [
     {"name": "demo-citizen", "fullname": "Citoyenne de démonstration", "password": "Demo-citizen-2026", "sysadmin": False},
 ]
 
+# Institutions: name, French and Arabic names, acronym, kind of body (schemas/organization.yaml).
 ORGANIZATIONS = [
     ("mrafp", "Ministère de la Réforme de l'Administration et de la Fonction Publique",
-     "وزارة إصلاح الإدارة والوظيفة العمومية"),
-    ("mef", "Ministère de l'Économie et des Finances", "وزارة الاقتصاد والمالية"),
-    ("hcp", "Haut-Commissariat au Plan", "المندوبية السامية للتخطيط"),
-    ("sante", "Ministère de la Santé et de la Protection sociale", "وزارة الصحة والحماية الاجتماعية"),
-    ("parlement", "Chambre des Représentants", "مجلس النواب"),
+     "وزارة إصلاح الإدارة والوظيفة العمومية", "MRAFP", "ministry"),
+    ("mef", "Ministère de l'Économie et des Finances", "وزارة الاقتصاد والمالية", "MEF", "ministry"),
+    ("hcp", "Haut-Commissariat au Plan", "المندوبية السامية للتخطيط", "HCP", "high-commission"),
+    ("sante", "Ministère de la Santé et de la Protection sociale", "وزارة الصحة والحماية الاجتماعية", "MSPS",
+     "ministry"),
+    ("parlement", "Chambre des Représentants", "مجلس النواب", "CDR", "parliament"),
 ]
 
 # The OGP's CSV names no lead institution: the demo gives the budget commitments
@@ -140,11 +142,11 @@ PAGES = [
 
 def page_versions() -> list[tuple[str, str, str]]:
     """Every page of the demo as (name, title, content): the French and the Arabic version
-    of each guide, each ending with a link to the other."""
+    of each guide (the page's template links each to the other)."""
     found = []
     for name, title, title_ar, content, content_ar in PAGES:
-        found.append((name, title, f"{content}\n\n[العربية](/ar/pages/{name}-ar)"))
-        found.append((f"{name}-ar", title_ar, f"{content_ar}\n\n[Français](/fr/pages/{name})"))
+        found.append((name, title, content))
+        found.append((f"{name}-ar", title_ar, content_ar))
     return found
 
 
@@ -215,8 +217,9 @@ def _users(context: dict[str, Any]) -> None:
 
 
 def _organizations(context: dict[str, Any]) -> None:
-    for name, title, title_ar in ORGANIZATIONS:
-        data = {"name": name, "title": title, "description": title_ar}
+    for name, title, title_ar, acronym, kind in ORGANIZATIONS:
+        data = {"name": name, "title": title, "title_ar": title_ar, "acronym": acronym, "kind": kind,
+                "description": ""}
         try:
             org = tk.get_action("organization_show")(dict(context), {"id": name})
             tk.get_action("organization_patch")(dict(context), dict(data, id=org["id"]))

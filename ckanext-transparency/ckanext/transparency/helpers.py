@@ -2,20 +2,18 @@
 from __future__ import annotations
 
 import datetime
+import re
+import zoneinfo
 from typing import Any
 
+import babel.dates
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import SearchError
 
 from . import ati, choices, consultations, phases, portal, progress, search, workflow
 
-
-def transparency_localized(pkg: dict[str, Any], field: str) -> str:
-    """``pkg[field + '_ar']`` on Arabic pages when the record has it, else ``pkg[field]``."""
-    if tk.h.lang() == "ar" and pkg.get(field + "_ar"):
-        return pkg[field + "_ar"]
-    return pkg.get(field) or ""
+ARABIC_LETTER = re.compile("[\u0600-\u06FF]")
 
 
 def transparency_services() -> list[dict[str, Any]]:
@@ -71,23 +69,80 @@ def transparency_choice_label(dataset_type: str, field_name: str, value: str) ->
     return tk.h.scheming_choices_label(choices.of(dataset_type, field_name), value)
 
 
-def transparency_type_label(dataset_type: str) -> str:
-    """The plural name of a dataset type, in the page's language."""
+def _type_names() -> dict[str, tuple[str, str]]:
+    """The singular and plural name of each dataset type, in the page's language."""
     _ = tk._
     return {
-        "dataset": _("Open data"), "publication": _("Publications"), "action-plan": _("Action plans"),
-        "commitment": _("Commitments"), "ati-request": _("Requests for information"),
-        "consultation": _("Consultations"), "showcase": _("Reuses"), "indicator": _("Indicators"),
-    }.get(dataset_type, dataset_type)
+        "dataset": (_("Open dataset"), _("Open data")), "publication": (_("Publication"), _("Publications")),
+        "action-plan": (_("Action plan"), _("Action plans")), "commitment": (_("Commitment"), _("Commitments")),
+        "ati-request": (_("Request for information"), _("Requests for information")),
+        "consultation": (_("Consultation"), _("Consultations")), "showcase": (_("Reuse"), _("Reuses")),
+        "indicator": (_("Indicator"), _("Indicators")),
+    }
+
+
+def transparency_type_label(dataset_type: str, plural: bool = True) -> str:
+    """The name of a dataset type (plural unless told), in the page's language."""
+    return _type_names().get(dataset_type, (dataset_type, dataset_type))[1 if plural else 0]
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str, purpose: str) -> str | None:
+    """CKAN's labels built from a type's machine name ("Action-plans", "Search
+    Ati-requests...") replaced by the type's names in the page's language."""
+    names = _type_names().get(object_type)
+    if entity_type != "package" or names is None:
+        return next_helper(entity_type, object_type, purpose)
+    singular, plural = names
+    if purpose in ("breadcrumb", "content tab", "facet label", "main nav", "page title"):
+        return plural
+    _ = tk._
+    texts = {
+        "search placeholder": _("Search: {types}"), "search_placeholder": _("Search: {types}"),
+        "no description": _("There is no description for this record."),
+        "no any objects": _("There are no records of this kind yet."),
+        "add link": _("New record: {type}"), "create label": _("New record: {type}"),
+        "create title": _("New record: {type}"), "form label": _("Form: {type}"),
+        "edit label": _("Edit the record"), "update label": _("Update the record"),
+        "save label": _("Save the record"), "view label": _("View the record"),
+        "my label": _("My records: {types}"), "description placeholder": _("A few words on this record..."),
+        "delete confirmation": _("Are you sure you want to delete this record?"),
+    }
+    return texts[purpose].format(type=singular, types=plural) if purpose in texts else singular
+
+
+def transparency_found(dataset_type: str, count: int) -> str:
+    """How many records of ``dataset_type`` a search found, with the plural forms of
+    the page's language (Arabic has six)."""
+    found = {
+        "dataset": tk.ungettext("{number} open dataset found", "{number} open datasets found", count),
+        "publication": tk.ungettext("{number} publication found", "{number} publications found", count),
+        "action-plan": tk.ungettext("{number} action plan found", "{number} action plans found", count),
+        "commitment": tk.ungettext("{number} commitment found", "{number} commitments found", count),
+        "ati-request": tk.ungettext("{number} request for information found",
+                                    "{number} requests for information found", count),
+        "consultation": tk.ungettext("{number} consultation found", "{number} consultations found", count),
+        "showcase": tk.ungettext("{number} reuse found", "{number} reuses found", count),
+        "indicator": tk.ungettext("{number} indicator found", "{number} indicators found", count),
+    }
+    text = found.get(dataset_type) or tk.ungettext("{number} record found", "{number} records found", count)
+    return text.format(number=count)
 
 
 def transparency_institution_options() -> list[dict[str, str]]:
-    """Every institution (organization) as form options, by title: one query for
-    names and titles (organization_list with all_fields also counts datasets)."""
-    orgs = (model.Session.query(model.Group.name, model.Group.title)
-            .filter(model.Group.is_organization.is_(True), model.Group.state == "active")
-            .order_by(model.Group.title))
-    return [{"value": name, "text": title or name} for name, title in orgs]
+    """Every institution (organization) as form options, named in the page's language
+    (``title_ar`` of the organization schema on Arabic pages), with the language of
+    the name: one query for names and titles (organization_list with all_fields also
+    counts datasets)."""
+    orgs = (model.Session.query(model.Group.name, model.Group.title, model.GroupExtra.value)
+            .outerjoin(model.GroupExtra, (model.GroupExtra.group_id == model.Group.id)
+                       & (model.GroupExtra.key == "title_ar") & (model.GroupExtra.state == "active"))
+            .filter(model.Group.is_organization.is_(True), model.Group.state == "active"))
+    options = []
+    for name, title, title_ar in orgs:
+        shown = transparency_localized({"title": title or name, "title_ar": title_ar}, "title")
+        options.append({"value": name, "text": shown["text"], "lang": shown["lang"]})
+    return sorted(options, key=lambda option: option["text"])
 
 
 def transparency_choice_options(dataset_type: str, field_name: str) -> list[dict[str, str]]:
@@ -307,9 +362,100 @@ def transparency_licence_choices(field: dict[str, Any]) -> list[dict[str, str]]:
 def transparency_localized(pkg: dict[str, Any], field: str) -> dict[str, str | None]:
     """The text of ``field`` in the page's language (``field`` holds the French
     version, ``field_ar`` the Arabic one), or else in the other language, with
-    the ``lang`` and ``dir`` to mark it with."""
-    versions = [("fr", pkg.get(field)), ("ar", pkg.get(field + "_ar"))]
+    the ``lang`` and ``dir`` to mark it with (read from its script: a requester
+    may write the French field in Arabic)."""
+    versions = [pkg.get(field), pkg.get(field + "_ar")]
     if tk.h.lang() == "ar":
         versions.reverse()
-    lang, text = next(((lang, text) for lang, text in versions if text), (None, ""))
+    text = next((text for text in versions if text), "")
+    if not text:
+        return {"text": "", "lang": None, "dir": "ltr"}
+    lang = "ar" if ARABIC_LETTER.search(text) else "fr"
     return {"text": text, "lang": lang, "dir": "rtl" if lang == "ar" else "ltr"}
+
+
+@tk.chained_helper
+def dataset_display_name(next_helper: Any, package: Any) -> str:
+    """A record's title in the page's language (breadcrumbs, ``<title>``, ``og:title``)."""
+    if isinstance(package, dict) and (package.get("title") or package.get("title_ar")):
+        return transparency_localized(package, "title")["text"]
+    return next_helper(package)
+
+
+@tk.chained_helper
+def get_translated(next_helper: Any, data_dict: dict[str, Any], field: str) -> Any:
+    """CKAN's templates ask this for an institution's title and a record's notes:
+    the version in the page's language (organization schema ``title_ar``, ``notes_ar``)."""
+    if field == "title" and data_dict.get("type") == "organization":
+        return transparency_org_title(data_dict)["text"]
+    if field + "_ar" in data_dict:
+        return transparency_localized(data_dict, field)["text"]
+    return next_helper(data_dict, field)
+
+
+# Dates as Morocco writes them, per language: CLDR's ar_MA month names (يناير ... ماي
+# ... يوليوز غشت شتنبر ... نونبر دجنبر) with Western digits, and French months.
+DATE_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en"}
+
+
+@tk.chained_helper
+def render_datetime(next_helper: Any, datetime_: Any, date_format: str | None = None,
+                    with_hours: bool = False, with_seconds: bool = False) -> str:
+    """Every date CKAN and the portal show, in the reader's language: "29 نونبر 2026",
+    "29 novembre 2026" (an explicit ``date_format`` keeps CKAN's behaviour)."""
+    if date_format:
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
+    if isinstance(datetime_, str):
+        datetime_ = tk.h.date_str_to_datetime(datetime_) if datetime_ else None
+    if not datetime_:
+        return ""
+    locale = DATE_LOCALES.get(tk.h.lang(), tk.h.lang())
+    if not isinstance(datetime_, datetime.datetime):
+        return babel.dates.format_date(datetime_, "d MMMM y", locale=locale)
+    if not (with_hours or with_seconds):
+        return babel.dates.format_date(datetime_.date(), "d MMMM y", locale=locale)
+    zone = zoneinfo.ZoneInfo(tk.config.get("ckan.display_timezone") or "UTC")
+    local = (datetime_ if datetime_.tzinfo else datetime_.replace(tzinfo=datetime.timezone.utc)).astimezone(zone)
+    return babel.dates.format_datetime(local, "d MMMM y, HH:mm:ss" if with_seconds else "d MMMM y, HH:mm",
+                                       locale=locale)
+
+
+def transparency_site_title() -> str:
+    """The portal's name in the page's language."""
+    return tk._("National Transparency Portal")
+
+
+def transparency_org_title(org: dict[str, Any] | None) -> dict[str, str | None]:
+    """An institution's name in the page's language (``title``: French, ``title_ar``:
+    Arabic, from its organization schema), or else in the other, with its lang and dir."""
+    if not org:
+        return {"text": "", "lang": None, "dir": "ltr"}
+    if "title_ar" not in org and org.get("name"):
+        group = model.Group.get(org["name"])
+        org = dict(org, title_ar=group.extras.get("title_ar") if group else None)
+    return transparency_localized(org, "title")
+
+
+# The guides (ckanext-pages): each in French (``<name>``) and Arabic (``<name>-ar``).
+GUIDES = ("loi-31-13", "faq", "guide-publication")
+
+
+def transparency_guides() -> list[dict[str, str]]:
+    """The guides, titled in the page's language, linked to their version in that
+    language (the French one on English pages, which have none of their own)."""
+    _ = tk._
+    titles = {"loi-31-13": _("Law 31-13 in brief"), "faq": _("Frequently asked questions"),
+              "guide-publication": _("Publisher's guide")}
+    if tk.h.lang() == "ar":
+        return [{"title": titles[g], "url": tk.url_for("pages.show", page=g + "-ar")} for g in GUIDES]
+    return [{"title": titles[g], "url": tk.url_for("pages.show", page=g, locale="fr")} for g in GUIDES]
+
+
+def transparency_page_language(page_name: str) -> dict[str, str]:
+    """The language of a guide page (``<name>-ar`` is the Arabic version), with its
+    direction, and the address and language name of its other version."""
+    if page_name.endswith("-ar"):
+        return {"lang": "ar", "dir": "rtl", "other_lang": "fr", "other_name": "Français",
+                "other_url": tk.url_for("pages.show", page=page_name[:-3], locale="fr")}
+    return {"lang": "fr", "dir": "ltr", "other_lang": "ar", "other_name": "العربية",
+            "other_url": tk.url_for("pages.show", page=page_name + "-ar", locale="ar")}

@@ -195,3 +195,14 @@ def open_requests(org_id: str, states: frozenset[str]) -> list[tuple[str, str, s
             .filter(model.Package.owner_org == org_id, model.Package.type == "ati-request",
                     model.Package.state == "active", state.value.in_(states))
             .order_by(due.value, model.Package.id)]
+
+
+class DocumentText(tk.BaseModel):
+    """The text read from an uploaded document (documents.py), indexed with its record."""
+    __tablename__ = "transparency_document_text"
+    resource_id = Column(UnicodeText, ForeignKey("resource.id", ondelete="CASCADE"), primary_key=True)
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    sha256 = Column(UnicodeText, nullable=False)  # of the file read: a replaced file is read again
+    text = Column(UnicodeText)  # None when it could not be read
+    error = Column(UnicodeText)  # why it could not be read
+    extracted = Column(DateTime, nullable=False, default=_now)

@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import search, serving
+from . import documents, search, serving, textsearch
 from .logic import auth
 
 
@@ -24,10 +24,12 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
         tk.add_resource("assets", "transparency")
 
     # IMiddleware
@@ -40,6 +42,7 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        textsearch.index_fields(pkg_dict)
         return search.index_fields(pkg_dict)
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -48,5 +51,15 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
     def before_dataset_view(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.add_figures(pkg_dict)
 
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return textsearch.query_params(search_params)
+
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
-        return search.label_facets(search_results)
+        return textsearch.add_snippets(search.label_facets(search_results), search_params)
+
+    # IResourceController
+    def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
+        documents.extract_soon(resource)
+
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        documents.extract_soon(resource)

@@ -107,7 +107,7 @@ def add_figures(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
     """Gives facet entries of choice fields the label of their value, in the page's language."""
-    choices = _choice_labels()
+    choices = choice_labels()
     for field, facet in search_results.get("search_facets", {}).items():
         labels = choices.get(field[len("vocab_"):] if field.startswith("vocab_") else field)
         if labels:
@@ -117,10 +117,15 @@ def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
     return search_results
 
 
+def page_language() -> str:
+    """The request's language (the default language outside a request, e.g. in a
+    CLI or a background job)."""
+    return tk.h.lang() if has_request_context() else tk.config.get("ckan.locale_default")
+
+
 def _text(label: dict[str, str]) -> str:
-    """The text of a multilingual label in the request's language (the default
-    language outside a request, e.g. in a CLI or a background job)."""
-    lang = tk.h.lang() if has_request_context() else tk.config.get("ckan.locale_default")
+    """The text of a multilingual label in the page's language."""
+    lang = page_language()
     return label.get(lang) or label.get("en") or next(iter(label.values()))
 
 
@@ -138,7 +143,7 @@ DERIVED_CHOICES = {
 
 
 @functools.lru_cache(maxsize=1)  # schemas are read once, when the plugins load
-def _choice_labels() -> dict[str, dict[str, Any]]:
+def choice_labels() -> dict[str, dict[str, Any]]:
     """{field name: {value: multilingual label}} over the choice fields of every schema."""
     labels: dict[str, dict[str, Any]] = {k: dict(v) for k, v in DERIVED_CHOICES.items()}
     for schema in tk.h.scheming_dataset_schemas().values():

@@ -18,6 +18,13 @@ from . import consultations, figures, portal, redaction
 transparency = Blueprint("transparency", __name__)
 ati = Blueprint("ati", __name__, url_prefix="/ati-request")
 
+
+@transparency.before_app_request
+def _site_title_in_the_readers_language() -> None:
+    """CKAN's templates name the portal ``g.site_title`` (header, footer, ``<title>``,
+    ``og:`` tags, feeds): the name in the reader's language, for this request."""
+    tk.g.site_title = tk.h.transparency_site_title()
+
 SUBMIT_FIELDS = ("owner_org", "title", "notes", "document_type", "period_covered", "delivery", "urgent",
                  "urgent_reason", "full_name", "id_number", "address", "email", "phone")
 TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "target_org", "document_name", "document_url",

@@ -1,15 +1,15 @@
 """Redaction: the unmasked text of history entries and contributions, documents kept from the public
 (sent to the requester only, or hidden after publication) and the audit of redactions.
 
-Revision ID: 0006_redaction
-Revises: 0005_milestone_updates
+Revision ID: 0007_redaction
+Revises: 0006_document_text
 Create Date: 2026-11-29
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_redaction"
-down_revision = "0005_milestone_updates"
+revision = "0007_redaction"
+down_revision = "0006_document_text"
 branch_labels = None
 depends_on = None
 

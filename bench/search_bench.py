@@ -1,0 +1,102 @@
+"""Times package_search before and after the portal's Arabic and French search.
+
+Run by bench/search: "before" is CKAN's stock chain (CKAN's schema.xml in the
+core given by --stock, dismax over CKAN's query fields: what package_search does
+when the caller names its parser), "after" the portal's (its configset, edismax
+over the search_* fields) as the API answers, and as the search page asks, with
+the query that fetches the results' snippets.
+Same catalog, same process, same queries (tests/data/relevance.yaml, as the
+search page sends them: 20 rows and its facets). Writes bench/results/search.md
+and search.json. Timings, not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging.config
+import os
+import statistics
+import sys
+import time
+
+import yaml
+
+from report import machine
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FACETS = ["organization", "groups", "tags", "res_format", "license_id"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ini", required=True)
+    parser.add_argument("--stock", required=True, help="URL of the core with CKAN's stock schema")
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--repeat", type=int, default=5, help="passes over the queries, after one warm-up pass")
+    args = parser.parse_args()
+
+    from ckan.cli import CKANConfigLoader
+    from ckan.config.middleware import make_app
+    import ckan.plugins.toolkit as tk
+    from ckan.lib import search
+    from ckan.lib.search.common import SolrSettings
+
+    logging.config.fileConfig(args.ini, disable_existing_loggers=False)
+    app = make_app(CKANConfigLoader(args.ini).get_config())
+    queries = [q["q"] for q in yaml.safe_load(open(os.path.join(HERE, "..", "tests", "data", "relevance.yaml"),
+                                                    encoding="utf-8"))["queries"]]
+    portal_url = tk.config["solr_url"]
+    # (core, parameters, the request searched for: the API, or the search page that also asks for snippets)
+    chains = {"before": (args.stock, {"defType": "dismax"}, "/api/3/action/package_search"),
+              "after": (portal_url, {}, "/api/3/action/package_search"),
+              "after, page with snippets": (portal_url, {}, "/dataset/")}
+    with app._wsgi_app.test_request_context():
+        search_action = tk.get_action("package_search")
+        SolrSettings.init(portal_url)
+        indexed = search_action({"ignore_auth": True}, {"rows": 0, "include_private": True})["count"]
+        SolrSettings.init(args.stock)
+        if search_action({"ignore_auth": True}, {"rows": 0, "include_private": True})["count"] != indexed:
+            print(f"  indexing the catalog in {args.stock} (once)")
+            search.rebuild(quiet=True)
+            search.commit()
+    figures = {}
+    for name, (url, extra, path) in chains.items():
+        SolrSettings.init(url)
+        times, found = [], []
+        with app._wsgi_app.test_request_context(path):
+            for n in range(args.repeat + 1):
+                for q in queries:
+                    start = time.perf_counter()
+                    result = search_action({"user": ""}, dict(extra, q=q, rows=20, **{"facet.field": FACETS}))
+                    if n:  # the first pass warms the caches
+                        times.append((time.perf_counter() - start) * 1000)
+                        found.append(len(result["results"]))
+        times.sort()
+        figures[name] = {"p50": round(statistics.median(times), 1), "p95": round(times[int(len(times) * 0.95)], 1),
+                         "mean": round(statistics.fmean(times), 1), "searches": len(times),
+                         "results_per_search": round(statistics.fmean(found), 1)}
+        print(f"  {name}: {figures[name]}")
+    before = figures["before"]
+    result = {"size": args.size, "records_indexed": indexed, "queries": len(queries), "repeat": args.repeat,
+              "machine": machine(), "load_average": os.getloadavg()[0], "figures": figures,
+              "over_before": {name: {k: round(f[k] / before[k], 2) for k in ("p50", "p95", "mean")}
+                              for name, f in figures.items() if name != "before"}}
+    with open(os.path.join(HERE, "results", "search.json"), "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=2, ensure_ascii=False)
+    rows = "".join(f"| {name} | {f['p50']} | {f['p95']} | {f['mean']} | {f['results_per_search']} | "
+                   f"{result['over_before'].get(name, {}).get('p50', '')} |\n" for name, f in figures.items())
+    with open(os.path.join(HERE, "results", "search.md"), "w", encoding="utf-8") as f:
+        f.write(f"# Search latency, CKAN's stock chain and the portal's Arabic and French search\n\n"
+                f"`bench/search --size {args.size} --repeat {args.repeat}`: package_search in process, "
+                f"{len(queries)} queries of tests/data/relevance.yaml x {args.repeat} passes (after one warm-up pass), "
+                f"20 rows and the search page's facets, over {indexed} records (bench/catalog.py, portal flavour). "
+                f"before: CKAN's schema.xml, dismax over CKAN's fields; after: the portal's configset, edismax "
+                f"(as the API answers); page: the same and the snippets' highlighting query.\n\n"
+                f"| chain | p50 ms | p95 ms | mean ms | results per search | p50 / before |\n|---|---|---|---|---|---|\n"
+                f"{rows}\nMachine: {result['machine']['cpu']}, {result['machine']['cores']} cores, "
+                f"load average {result['load_average']:.1f} (shared).\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
