@@ -78,11 +78,12 @@ def test_a_phrase_inside_an_arabic_pdf_and_a_french_docx_finds_its_record_with_a
         assert "search_snippet" not in api["results"][0]  # the API answers as CKAN documents it
 
     for prefix, page_lang in (("", "fr"), ("/ar", "ar")):
+        report = "Rapport de la commission" if page_lang == "fr" else "تقرير لجنة البيئة"  # its title in the page's language
         for q, path, title, lang, marked in (
-                (ARABIC_PHRASE, "/publication/", "Rapport de la commission", "ar", "الانتقائي"),
+                (ARABIC_PHRASE, "/publication/", report, "ar", "الانتقائي"),
                 (FRENCH_PHRASE, "/dataset/", "Approvisionnement en eau", "fr", "solaires"),
                 ("approvisionnement", "/dataset/", "Approvisionnement en eau", "fr", "Approvisionnement"),
-                ("لجنة البيئة", "/publication/", "Rapport de la commission", "ar", "البيئة")):
+                ("لجنة البيئة", "/publication/", report, "ar", "البيئة")):
             page = lxml.html.fromstring(app.get(prefix + path, query_string={"q": q}).body)
             assert page.get("lang") == page_lang
             items = page.xpath("//li[contains(@class, 'dataset-item')]")
