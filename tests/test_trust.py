@@ -144,11 +144,17 @@ def test_identity_typed_in_the_text_and_the_answer_is_never_published(app, peopl
     transition(people["officer"], pkg, "request_clarification", note="Mme Outaleb-Qarmouchi, précisez l'année.")
     transition(people["requester"], pkg, "clarify", note="2025. Ma CIN est ZQ-987654.")
     _no_secret(_public_outputs(app, people, pkg))
-    document = FileStorage(io.BytesIO(b"Reponse a Zineb Outaleb-Qarmouchi: budget 2025."),
-                           filename="reponse-zineb-qarmouchi.txt")
-    transition(people["officer"], pkg, "answer", upload=document, document_name="Réponse à Mme Qarmouchi",
-               answer="Madame Zineb Outaleb-Qarmouchi (zineb.qarmouchi@example.ma, AB.123456), voici le budget.",
-               note="Envoyé au 17 derb Lbacha, Fès.")
+    answer = {"answer": "Madame Zineb Outaleb-Qarmouchi (zineb.qarmouchi@example.ma, AB.123456), voici le budget.",
+              "note": "Envoyé au 17 derb Lbacha, Fès."}
+    letter = b"Reponse a Zineb Outaleb-Qarmouchi, 17 derb Lbacha: le budget 2025."
+    with pytest.raises(tk.ValidationError) as refused:  # masking cannot reach inside a downloaded file
+        transition(people["officer"], pkg, "answer", document_name="Lettre",
+                   upload=FileStorage(io.BytesIO(letter), filename="lettre.txt"), **answer)
+    assert "lettre.txt" in refused.value.error_dict["upload"][0]
+    assert helpers.call_action("package_show", id=pkg["id"])["ati_state"] == "in-progress"  # nothing changed
+    transition(people["officer"], pkg, "answer", document_name="Réponse à Mme Qarmouchi",
+               upload=FileStorage(io.BytesIO(b"Budget 2025 par ecole."), filename="reponse-zineb-qarmouchi.txt"),
+               **answer)
     _no_secret(_public_outputs(app, people, pkg), people["requester"]["id"], "reponse-zineb")
     shown = helpers.call_action("package_show", id=pkg["id"])
     assert shown["answer"].startswith("Madame […]") and "voici le budget" in shown["answer"]

@@ -85,15 +85,20 @@ PUBLISHED_TEXTS = ("note", "answer", "document_name")
 def masking(package_id: str, marked: str = "") -> Callable[[str], str]:
     """What publishes a text of the request: the requester's identity, anyone's
     contact details and the passages ``marked`` (one per line) masked."""
-    who = identity(package_id)
-    passages = [line for line in marked.splitlines() if line.strip()]
-    return lambda text: privacy.mask(text, who, passages)
+    who, more = identity(package_id), passages(marked)
+    return lambda text: privacy.mask(text, who, more)
+
+
+def passages(marked: str) -> list[str]:
+    """The passages an officer marked to be masked, one per line."""
+    return [line for line in marked.splitlines() if line.strip()]
 
 
 def carry_out(pkg: dict[str, Any], step: workflow.Step, given: dict[str, Any], user_id: str,
-              original: str | None) -> dict[str, Any]:
-    """Saves what ``step`` does (not committed): the record's changes, the document,
-    the history entry with the text as typed, the e-mails. The updated record."""
+              original: str | None, public: Callable[[str], str]) -> dict[str, Any]:
+    """Saves what ``step`` does (not committed): the record's changes, the document
+    (its file name published through ``public``), the history entry with the text as
+    typed, the e-mails. The updated record."""
     updated = tk.get_action("package_patch")(dict(site_context(), defer_commit=True), dict(step.changes, id=pkg["id"]))
     if step.attach_document:
         name = given.get("document_name") or tk._("Document")
@@ -101,7 +106,7 @@ def carry_out(pkg: dict[str, Any], step: workflow.Step, given: dict[str, Any], u
         if given.get("document_audience") == "requester":
             redaction.keep_document(pkg["id"], name, upload, url, tk._("Sent to the requester only"), user_id)
         else:
-            redaction.publish_document(pkg["id"], name, upload, url, masking(pkg["id"], given.get("redact", "")))
+            redaction.publish_document(pkg["id"], name, upload, url, public)
             updated = tk.get_action("package_show")(dict(site_context(), use_cache=False), {"id": pkg["id"]})
     model.Session.add(AtiEvent(package_id=pkg["id"], user_id=user_id, original=original, **step.event))
     mail_requester_state(updated, step.event["note"])

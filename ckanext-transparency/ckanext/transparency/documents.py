@@ -36,7 +36,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import search, uploader
 
-from . import ati
+from . import ati, privacy
 from .model import DocumentText
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,21 @@ def _plain(data: bytes) -> Iterator[str]:
         except UnicodeDecodeError:
             continue
     raise Unreadable("the text is neither UTF-8 nor Windows Arabic (cp1256)")
+
+
+def names_requester(package_id: str, upload: Any) -> bool:
+    """Whether an uploaded document's text names a request's requester (their name,
+    address or numbers): masking cannot reach inside a file that will be downloaded."""
+    kind = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+    if kind not in READABLE:
+        return False
+    data = upload.stream.read()
+    upload.stream.seek(0)
+    try:
+        text = text_of(data, kind, tk.config.get("ckanext.transparency.search.document_max_chars"))
+    except Unreadable:
+        return False
+    return ati.masking(package_id)(text) != privacy.mask(text)
 
 
 def kind_of(resource: dict[str, Any] | model.Resource) -> str | None:

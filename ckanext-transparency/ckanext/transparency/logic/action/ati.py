@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import Context, DataDict
 
-from ... import ati, choices, mail, portal, privacy, redaction, workflow
+from ... import ati, choices, documents, mail, portal, privacy, redaction, workflow
 from ...model import AtiDocument, AtiEvent, AtiRequester, Redaction, next_tracking_number, open_requests
 from .. import schema as schemas
 from ...portal import site_context
@@ -176,6 +176,11 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     pkg = _request(context, data["id"])
     tk.check_access("transparency_ati_request_transition", context, data)
     user = model.User.get(context["user"])
+    if data.get("upload") and data.get("document_audience") != "requester" \
+            and documents.names_requester(pkg["id"], data["upload"]):
+        raise tk.ValidationError({"upload": [tk._(
+            "{name} names the requester: give it to the requester only, or publish a copy without their "
+            "name, address and numbers").format(name=data["upload"].filename)]})
     public = ati.masking(pkg["id"], data.get("redact", ""))
     given = {key: public(value) if key in ati.PUBLISHED_TEXTS else value for key, value in data.items()}
     try:
@@ -184,7 +189,7 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     except workflow.Refused as refused:
         raise tk.ValidationError({refused.field: [_in_words(refused)]})
     typed = "\n\n".join(text for text in (data.get("note"), data.get("answer")) if text)
-    updated = ati.carry_out(pkg, step, given, user.id, original=typed or None)
+    updated = ati.carry_out(pkg, step, given, user.id, original=typed or None, public=public)
     model.repo.commit()
     mail.send_soon()
     return updated
@@ -323,8 +328,7 @@ def transparency_ati_answer_preview(context: Context, data_dict: DataDict) -> di
     data = validate(data_dict, schemas.ati_answer_preview(), context)
     pkg = _request(context, data["id"])
     tk.check_access("transparency_ati_answer_preview", context, {"id": pkg["id"], "owner_org": pkg["owner_org"]})
-    marked = [line for line in data.get("redact", "").splitlines() if line.strip()]
-    who = ati.identity(pkg["id"])
+    who, marked = ati.identity(pkg["id"]), ati.passages(data.get("redact", ""))
     return {field: [{"text": text, "masked": masked} for text, masked in
                     privacy.segments(data.get(field, ""), who, marked)]
             for field in ati.PUBLISHED_TEXTS}
