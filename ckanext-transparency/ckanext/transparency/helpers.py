@@ -7,7 +7,9 @@ import zoneinfo
 from typing import Any
 
 import babel.dates
+import flask
 import ckan.plugins.toolkit as tk
+from flask import has_request_context
 from ckan import model
 from ckan.lib.search import SearchError
 
@@ -134,15 +136,26 @@ def transparency_institution_options() -> list[dict[str, str]]:
     (``title_ar`` of the organization schema on Arabic pages), with the language of
     the name: one query for names and titles (organization_list with all_fields also
     counts datasets)."""
+    options = []
+    for name, (title, title_ar) in _institutions().items():
+        shown = transparency_localized({"title": title or name, "title_ar": title_ar}, "title")
+        options.append({"value": name, "text": shown["text"], "lang": shown["lang"]})
+    return sorted(options, key=lambda option: option["text"])
+
+
+def _institutions() -> dict[str, tuple[str, str | None]]:
+    """Every institution's French and Arabic names by its name: one query, kept for
+    the rest of the web request (facets, lists and statistics name many)."""
+    if has_request_context() and "transparency_institutions" in flask.g:
+        return flask.g.transparency_institutions
     orgs = (model.Session.query(model.Group.name, model.Group.title, model.GroupExtra.value)
             .outerjoin(model.GroupExtra, (model.GroupExtra.group_id == model.Group.id)
                        & (model.GroupExtra.key == "title_ar") & (model.GroupExtra.state == "active"))
             .filter(model.Group.is_organization.is_(True), model.Group.state == "active"))
-    options = []
-    for name, title, title_ar in orgs:
-        shown = transparency_localized({"title": title or name, "title_ar": title_ar}, "title")
-        options.append({"value": name, "text": shown["text"], "lang": shown["lang"]})
-    return sorted(options, key=lambda option: option["text"])
+    found = {name: (title, title_ar) for name, title, title_ar in orgs}
+    if has_request_context():
+        flask.g.transparency_institutions = found
+    return found
 
 
 def transparency_choice_options(dataset_type: str, field_name: str) -> list[dict[str, str]]:
@@ -431,8 +444,7 @@ def transparency_org_title(org: dict[str, Any] | None) -> dict[str, str | None]:
     if not org:
         return {"text": "", "lang": None, "dir": "ltr"}
     if "title_ar" not in org and org.get("name"):
-        group = model.Group.get(org["name"])
-        org = dict(org, title_ar=group.extras.get("title_ar") if group else None)
+        org = dict(org, title_ar=_institutions().get(org["name"], (None, None))[1])
     return transparency_localized(org, "title")
 
 
