@@ -218,6 +218,7 @@ def transparency_field_label(action: str, field: str) -> str:
         "transparency_ati_request_transition": {
             "transition": _("What you can do"), "note": _("Public explanation"), "answer": _("Answer"),
             "ground": _("Ground (article 7)"), "target_org": _("Institution"),
+            "decision": _("Decision"), "comply_by": _("To comply with by (YYYY-MM-DD)"),
             "redact": _("Passages to mask as well, one per line (optional)"), **document},
         "transparency_ati_request_redact": {"passage": _("Passage to mask"), "resource_id": _("Or a document to hide"),
                                             "reason": _("Reason (public)")},
@@ -264,7 +265,8 @@ def transparency_transition_label(name: str) -> str:
         "not_held": _("Information not held"), "transfer": _("Transfer to another institution"),
         "withdraw": _("Withdraw the request"), "complain_head": _("Complain to the head of the institution"),
         "head_answer": _("Answer the complaint"), "complain_cdai": _("Complain to the CDAI"),
-        "cdai_decide": _("Record the CDAI's decision"), "redact": _("Redacted"),
+        "cdai_decide": _("Record the CDAI's decision"), "comply": _("Record compliance with the decision"),
+        "redact": _("Redacted"),
     }.get(name, name)
 
 

@@ -184,17 +184,22 @@ class MilestoneUpdate(tk.BaseModel):
                 "evidence_url": self.evidence_url, "created": self.created.isoformat()}
 
 
-def open_requests(org_id: str, states: frozenset[str]) -> list[tuple[str, str, str]]:
-    """(package id, state, due date) of an institution's active requests in one of
-    ``states``, by due date: from the database, right even while Solr is away."""
+def open_requests(org_id: str | None, states: frozenset[str],
+                  fields: tuple[str, ...] = ("due_date",)) -> list[tuple[str, str, dict[str, str | None]]]:
+    """(package id, state, {field: value}) of the active requests in one of ``states``, of
+    one institution (or all), with the dates ``fields`` of their records: from the
+    database, right even while Solr is away."""
     state = sa.orm.aliased(model.PackageExtra)
-    due = sa.orm.aliased(model.PackageExtra)
-    return [tuple(row) for row in model.Session.query(model.Package.id, state.value, due.value)
-            .join(state, sa.and_(state.package_id == model.Package.id, state.key == "ati_state"))
-            .join(due, sa.and_(due.package_id == model.Package.id, due.key == "due_date"))
-            .filter(model.Package.owner_org == org_id, model.Package.type == "ati-request",
-                    model.Package.state == "active", state.value.in_(states))
-            .order_by(due.value, model.Package.id)]
+    extras = [sa.orm.aliased(model.PackageExtra) for _ in fields]
+    query = (model.Session.query(model.Package.id, state.value, *(extra.value for extra in extras))
+             .join(state, sa.and_(state.package_id == model.Package.id, state.key == "ati_state")))
+    for extra, field in zip(extras, fields):
+        query = query.outerjoin(extra, sa.and_(extra.package_id == model.Package.id, extra.key == field))
+    query = query.filter(model.Package.type == "ati-request", model.Package.state == "active",
+                         state.value.in_(states))
+    if org_id is not None:
+        query = query.filter(model.Package.owner_org == org_id)
+    return [(row[0], row[1], dict(zip(fields, row[2:]))) for row in query.order_by(model.Package.id)]
 
 
 class DocumentText(tk.BaseModel):

@@ -83,6 +83,8 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict["validated_data_dict"] = json.dumps(validated)
     if pkg_dict.get("publication_date"):
         pkg_dict["publication_year"] = pkg_dict["publication_date"][:4]
+    if pkg_dict.get("cdai_decision_date"):
+        pkg_dict["cdai_decision_year"] = pkg_dict["cdai_decision_date"][:4]
     # Long free text stays searchable through extras_<field> (a text field copied
     # into ``text``) but leaves Solr's catch-all string field, whose terms are
     # capped at 32 kB.

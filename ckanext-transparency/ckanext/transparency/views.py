@@ -27,8 +27,8 @@ def _site_title_in_the_readers_language() -> None:
 
 SUBMIT_FIELDS = ("owner_org", "title", "notes", "document_type", "period_covered", "delivery", "urgent",
                  "urgent_reason", "full_name", "id_number", "address", "email", "phone")
-TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "target_org", "document_name", "document_url",
-                     "document_audience", "redact")
+TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "decision", "comply_by", "target_org", "document_name",
+                     "document_url", "document_audience", "redact")
 
 
 def _personal(response: Any) -> Any:
@@ -197,12 +197,15 @@ def inbox() -> str:
     if not institutions:
         tk.abort(403, tk._("Only information officers have an inbox"))
     chosen = tk.request.args.get("institution") or institutions[0]["name"]
+    sort = tk.request.args.get("sort", "deadline")
     try:
-        boxes = tk.get_action("transparency_ati_inbox")(portal.user_context(), {"id": chosen})
+        boxes = tk.get_action("transparency_ati_inbox")(portal.user_context(), {"id": chosen, "sort": sort})
     except (tk.ObjectNotFound, tk.NotAuthorized) as error:
         tk.abort(403, str(error))
+    except tk.ValidationError:
+        return tk.redirect_to("ati.inbox", institution=chosen)
     return tk.render("transparency/ati/inbox.html",
-                     {"boxes": boxes, "institutions": institutions, "chosen": chosen})
+                     {"boxes": boxes, "institutions": institutions, "chosen": chosen, "sort": sort})
 
 
 consultation = Blueprint("consultation_views", __name__, url_prefix="/consultation")
@@ -337,3 +340,35 @@ def coverage(id: str | None) -> Any:
         return tk.render("transparency/search_unavailable.html"), 503
     template = "transparency/publication/coverage.html" if id else "transparency/publication/coverage_list.html"
     return tk.render(template, {"coverage": data})
+
+
+cdai = Blueprint("cdai", __name__, url_prefix="/cdai")
+
+
+@cdai.route("/inbox")
+def cdai_inbox() -> str:
+    """The CDAI's workload: complaints to decide, decisions whose compliance is awaited."""
+    _require_login()
+    sort = tk.request.args.get("sort", "deadline")
+    try:
+        boxes = tk.get_action("transparency_cdai_inbox")(portal.user_context(), {"sort": sort})
+    except tk.NotAuthorized as error:
+        tk.abort(403, str(error))
+    except tk.ValidationError:
+        return tk.redirect_to("cdai.cdai_inbox")
+    return tk.render("transparency/cdai/inbox.html", {"boxes": boxes, "sort": sort})
+
+
+@cdai.route("/decisions")
+def decisions() -> Any:
+    """The public register of the CDAI's decisions, with its filters."""
+    filters = {key: tk.request.args[key] for key in ("q", "institution", "decision", "year", "page")
+               if tk.request.args.get(key)}
+    try:
+        found = tk.get_action("transparency_cdai_decision_list")(portal.user_context(), filters)
+    except SearchError:
+        return tk.render("transparency/search_unavailable.html"), 503
+    except tk.ValidationError as error:
+        return tk.render("transparency/cdai/decisions.html", {"found": None, "filters": filters,
+                                                              "errors": error.error_dict}), 400
+    return tk.render("transparency/cdai/decisions.html", {"found": found, "filters": filters, "errors": {}})

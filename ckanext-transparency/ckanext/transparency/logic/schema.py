@@ -37,7 +37,8 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
                            strip_value: Validator, transparency_max_length: Validator,
                            transparency_no_null: Validator, transparency_organization: Validator,
                            transparency_ati_choice: Validator, url_validator: Validator,
-                           transparency_document: Validator, one_of: Validator) -> Schema:
+                           transparency_document: Validator, one_of: Validator,
+                           transparency_date: Validator) -> Schema:
     text = [ignore_missing, unicode_safe, strip_value, transparency_no_null]
     return {
         "id": [not_empty, unicode_safe, transparency_no_null],
@@ -45,12 +46,38 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
         "note": [*text, transparency_max_length(5000)],
         "answer": [*text, transparency_max_length(20000)],
         "ground": [ignore_missing, unicode_safe, transparency_ati_choice("refusal_ground")],
+        "decision": [ignore_missing, unicode_safe, transparency_ati_choice("cdai_decision")],
+        "comply_by": [ignore_missing, transparency_date],
         "target_org": [ignore_missing, unicode_safe, transparency_organization],
         "document_name": [*text, transparency_max_length(200)],
         "document_url": [ignore_missing, unicode_safe, url_validator],
         "upload": [ignore_missing, transparency_document],
         "document_audience": [ignore_missing, unicode_safe, one_of(["public", "requester"])],
         "redact": [*text, transparency_max_length(5000)],
+    }
+
+
+@tk.validator_args
+def inbox_sort(default: Validator, unicode_safe: Validator, one_of: Validator) -> Schema:
+    return {"sort": [default("deadline"), unicode_safe, one_of(["deadline", "-deadline"])]}
+
+
+def ati_inbox() -> Schema:
+    return dict(package_id(), **inbox_sort())
+
+
+@tk.validator_args
+def cdai_decision_list(ignore_missing: Validator, unicode_safe: Validator, strip_value: Validator,
+                       default: Validator, transparency_organization: Validator,
+                       transparency_ati_choice: Validator, transparency_max_length: Validator,
+                       transparency_no_null: Validator, natural_number_validator: Validator,
+                       is_positive_integer: Validator) -> Schema:
+    return {
+        "q": [ignore_missing, unicode_safe, strip_value, transparency_no_null, transparency_max_length(200)],
+        "institution": [ignore_missing, unicode_safe, transparency_organization],
+        "decision": [ignore_missing, unicode_safe, transparency_ati_choice("cdai_decision")],
+        "year": [ignore_missing, natural_number_validator],
+        "page": [default(1), is_positive_integer],
     }
 
 

@@ -25,6 +25,8 @@ __all__ = [
     "transparency_ati_requester_show",
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
+    "transparency_cdai_inbox",
+    "transparency_cdai_decision_list",
     "transparency_ati_request_audit",
     "transparency_ati_answer_preview",
     "transparency_ati_request_redact",
@@ -141,9 +143,12 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     Officers of the institution asked: ``start``, ``request_clarification``,
     ``extend`` (once, before the deadline, with a reason), ``answer``,
     ``answer_partly`` and ``refuse`` (with an article 7 ``ground``),
-    ``not_held``, ``transfer`` (to ``target_org``), ``head_answer``. The
-    requester: ``clarify``, ``withdraw``, ``complain_head``, ``complain_cdai``.
-    Sysadmins, for the CDAI: ``cdai_decide``.
+    ``not_held``, ``transfer`` (to ``target_org``), ``head_answer``, ``comply`` (with
+    the CDAI's decision). The requester: ``clarify``, ``withdraw``, ``complain_head``,
+    ``complain_cdai``. The CDAI (members of its organization): ``cdai_decide``, with a
+    ``decision`` and its reasoning (``note``); a decision the institution must carry
+    out (upheld, partly upheld, disclosure ordered) opens the compliance step until
+    ``comply_by``.
 
     :param id: the request's id or name
     :type id: string
@@ -155,6 +160,12 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     :type answer: string
     :param ground: the article 7 ground (``refuse``, ``answer_partly``)
     :type ground: string
+    :param decision: the CDAI's decision (``cdai_decide``): upheld, partly-upheld,
+        disclosure-ordered, rejected or inadmissible
+    :type decision: string
+    :param comply_by: the day the institution must comply by, YYYY-MM-DD (``cdai_decide``
+        with upheld, partly-upheld or disclosure-ordered)
+    :type comply_by: string
     :param target_org: the institution the request is transferred to
     :type target_org: string
     :param upload: a document given with the answer (officers; multipart upload)
@@ -263,29 +274,100 @@ def transparency_ati_request_list_mine(context: Context, data_dict: DataDict) ->
 
 @tk.side_effect_free
 def transparency_ati_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """An institution's open requests for its officers: new, due soon, overdue and
-    awaiting the requester's clarification (from the database: right even while
-    Solr is away), at most 100 of each by due date.
+    """An institution's whole workload for its officers, grouped by what to do next:
+    overdue, due soon, new (to acknowledge and answer), in progress (not yet due
+    soon), awaiting the requester's clarification, complaints to the head to answer,
+    CDAI decisions to comply with. From the database: right even while Solr is away.
+    At most 100 of each, by deadline (the answer's, the complaint's or the
+    compliance's, as the state awaits); each record has its ``deadline``.
 
     :param id: the institution (name or id)
     :type id: string
-    :returns: ``{"new": [...], "due_soon": [...], "overdue": [...], "clarification": [...]}``
+    :param sort: ``deadline`` (soonest first, the default) or ``-deadline``
+    :type sort: string
+    :returns: ``{"overdue": [...], "due_soon": [...], "new": [...], "in_progress": [...],
+        "clarification": [...], "complaints": [...], "compliance": [...]}``
     :rtype: dictionary
     """
-    data = validate(data_dict, schemas.package_id(), context)
+    data = validate(data_dict, schemas.ati_inbox(), context)
     org = model.Group.get(data["id"])
     if org is None or not org.is_organization:
         raise tk.ObjectNotFound(tk._("No institution is named {name}").format(name=data["id"]))
     tk.check_access("transparency_ati_inbox", context, {"id": org.id})
+    return _inbox(context, org.id, workflow.OFFICER, data["sort"])
+
+
+@tk.side_effect_free
+def transparency_cdai_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The CDAI's workload, every institution: complaints to decide (within 30 days)
+    and decisions whose compliance is awaited, and those overdue; from the database,
+    by deadline, at most 100 of each, each record with its ``deadline``. Members of
+    the CDAI's organization (``ckanext.transparency.cdai_organization``) only.
+
+    :param sort: ``deadline`` (soonest first, the default) or ``-deadline``
+    :type sort: string
+    :returns: ``{"overdue": [...], "to_decide": [...], "compliance": [...]}``
+    :rtype: dictionary
+    """
+    data = validate(data_dict, schemas.inbox_sort(), context)
+    tk.check_access("transparency_cdai_inbox", context, data)
+    return _inbox(context, None, workflow.CDAI, data["sort"])
+
+
+@tk.side_effect_free
+def transparency_cdai_decision_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The public register of the CDAI's decisions, newest first: each request decided,
+    with its institution, the decision, its date and reasoning, and whether and when the
+    institution complied. Only what the requests publish (no personal data). Built on
+    the portal's search.
+
+    :param q: words of the subject or the reasoning (optional)
+    :type q: string
+    :param institution: an institution's name or id (optional)
+    :type institution: string
+    :param decision: upheld, partly-upheld, disclosure-ordered, rejected or inadmissible (optional)
+    :type decision: string
+    :param year: the year of the decision (optional)
+    :type year: int
+    :param page: the page of 20 decisions (default 1)
+    :type page: int
+    :returns: ``count``, ``results`` (the requests' public records) and ``facets``
+        (``organization``, ``cdai_decision``, ``cdai_decision_year``: name, label, count)
+    :rtype: dictionary
+    """
+    tk.check_access("transparency_cdai_decision_list", context, data_dict)
+    data = validate(data_dict, schemas.cdai_decision_list(), context)
+    fq = ["+dataset_type:ati-request", "+cdai_decision:[* TO *]"]
+    if data.get("institution"):
+        fq.append(f"+owner_org:{data['institution']}")
+    if data.get("decision"):
+        fq.append(f"+cdai_decision:{data['decision']}")
+    if data.get("year"):
+        fq.append(f"+cdai_decision_year:{data['year']}")
+    fields = ["organization", "cdai_decision", "cdai_decision_year"]
+    result = tk.get_action("package_search")({"user": context.get("user")}, {
+        "q": data.get("q", ""), "fq": " ".join(fq), "sort": "cdai_decision_date desc, name desc",
+        "rows": 20, "start": 20 * (data["page"] - 1), "facet.field": fields, "facet.limit": -1,
+        "facet.mincount": 1})
+    return {"count": result["count"], "results": result["results"],
+            "facets": {field: [{"name": i["name"], "label": i["display_name"], "count": i["count"]}
+                               for i in result["search_facets"].get(field, {}).get("items", [])]
+                       for field in fields}}
+
+
+def _inbox(context: Context, org_id: str | None, role: str, sort: str) -> dict[str, list[dict[str, Any]]]:
     today = portal.today()
     soon = ati.calendar().add_working_days(today, tk.config.get("ckanext.transparency.ati.due_soon_days"))
-    sections: dict[str, list[str]] = {name: [] for name in workflow.INBOX_SECTIONS}
-    for package_id, state, due in open_requests(org.id, workflow.OPEN):
-        for name in workflow.inbox_sections(state, datetime.date.fromisoformat(due[:10]), today, soon):
-            sections[name].append(package_id)
+    fields = ("due_date", *workflow.DEADLINE_FIELD.values())
+    sections: dict[str, list[tuple[datetime.date, str]]] = {name: [] for name in workflow.INBOX_SECTIONS[role]}
+    for package_id, state, values in open_requests(org_id, workflow.INBOX_STATES[role], fields):
+        due = workflow.deadline(state, values)
+        for name in workflow.inbox_sections(state, due, today, soon, role):
+            sections[name].append((due, package_id))
     show = tk.get_action("package_show")
-    return {name: [show({"user": context["user"]}, {"id": pid}) for pid in ids[:100]]
-            for name, ids in sections.items()}
+    return {name: [dict(show({"user": context["user"]}, {"id": pid}), deadline=due.isoformat())
+                   for due, pid in sorted(items, reverse=sort.startswith("-"))[:100]]
+            for name, items in sections.items()}
 
 
 @tk.side_effect_free
