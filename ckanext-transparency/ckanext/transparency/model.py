@@ -22,7 +22,7 @@ class AtiRequester(tk.BaseModel):
     """Who asked: readable by the requester, the institution's officers and sysadmins only."""
     __tablename__ = "transparency_ati_requester"
     package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), primary_key=True)
-    user_id = Column(UnicodeText, ForeignKey("user.id"), nullable=False, index=True)
+    user_id = Column(UnicodeText, ForeignKey("user.id"), index=True)  # None: registered by an officer
     full_name = Column(UnicodeText, nullable=False)
     id_number = Column(UnicodeText, nullable=False)
     address = Column(UnicodeText, nullable=False)
@@ -182,6 +182,24 @@ class MilestoneUpdate(tk.BaseModel):
         return {"id": self.id, "milestone": self.milestone, "milestone_title": self.milestone_title,
                 "state": self.state, "date": self.date.isoformat(), "comment": self.comment,
                 "evidence_url": self.evidence_url, "created": self.created.isoformat()}
+
+
+def filings_since(since: datetime.datetime, who: sa.sql.ColumnElement) -> int:
+    """Filings of requests by ``who`` (a condition on the requester) since ``since``: a
+    batch sent to several institutions is one filing."""
+    batch = sa.orm.aliased(model.PackageExtra)
+    return (model.Session.query(sa.func.count(sa.distinct(sa.func.coalesce(batch.value, AtiRequester.package_id))))
+            .select_from(AtiRequester).outerjoin(batch, sa.and_(batch.package_id == AtiRequester.package_id, batch.key == "batch"))
+            .filter(who, AtiRequester.created > since).scalar())
+
+
+def batch_requests(batch: str) -> list[str]:
+    """The ids of the active requests of a batch, in the order they were filed."""
+    return [pid for (pid,) in model.Session.query(model.Package.id)
+            .join(model.PackageExtra, model.PackageExtra.package_id == model.Package.id)
+            .filter(model.PackageExtra.key == "batch", model.PackageExtra.value == batch,
+                    model.Package.type == "ati-request", model.Package.state == "active")
+            .order_by(model.Package.name)]
 
 
 def open_requests(org_id: str | None, states: frozenset[str],

@@ -26,7 +26,7 @@ def _site_title_in_the_readers_language() -> None:
     tk.g.site_title = tk.h.transparency_site_title()
 
 SUBMIT_FIELDS = ("owner_org", "title", "notes", "document_type", "period_covered", "delivery", "urgent",
-                 "urgent_reason", "full_name", "id_number", "address", "email", "phone")
+                 "urgent_reason", "full_name", "id_number", "address", "email", "phone", "received_date")
 TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "decision", "comply_by", "target_org", "document_name",
                      "document_url", "document_audience", "redact")
 
@@ -92,23 +92,46 @@ def _json_file(data: Any, filename: str) -> Any:
     return response
 
 
-@ati.route("/submit", methods=["GET", "POST"])
-def submit() -> Any:
+@ati.route("/submit", methods=["GET", "POST"], defaults={"register": False}, endpoint="submit")
+@ati.route("/register", methods=["GET", "POST"], defaults={"register": True}, endpoint="register")
+def submit(register: bool) -> Any:
+    """The request form: a citizen files a request; on ``/register``, an officer registers
+    one the institution received on paper, at the counter or by post."""
+    here = "ati.register" if register else "ati.submit"
     if not tk.current_user.is_authenticated:
-        return tk.redirect_to("user.login", came_from=tk.url_for("ati.submit"))
-    data: dict[str, Any] = {"owner_org": tk.request.args.get("institution", ""), "delivery": "email"}
+        return tk.redirect_to("user.login", came_from=tk.url_for(here))
+    institutions = tk.h.transparency_officer_institutions() if register else []
+    if register and not institutions:
+        tk.abort(403, tk._("Only the institution's officers register the requests it received off the portal"))
+    data: dict[str, Any] = {"owner_org": tk.request.args.get("institution", ""), "delivery": "post" if register
+                            else "email", "channel": "paper" if register else "online", "also_to": []}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         form = tk.request.form
         data = {key: form.get(key, "") for key in SUBMIT_FIELDS}
         data["urgent"] = form.get("urgent") == "on"
+        data["also_to"] = [] if register else form.getlist("also_to")
+        data["channel"] = form.get("channel", "") if register else "online"
         try:
             pkg = tk.get_action("transparency_ati_request_submit")(portal.user_context(), data)
         except tk.ValidationError as error:
             errors = error.error_dict
         else:
+            if pkg.get("batch"):
+                return tk.redirect_to("ati.batch", batch=pkg["batch"])
             return tk.redirect_to("ati.receipt", id=pkg["name"])
-    return tk.render("transparency/ati/submit.html", {"data": data, "errors": errors})
+    return tk.render("transparency/ati/submit.html", {"data": data, "errors": errors, "register": register,
+                                                      "institutions": institutions, "here": here})
+
+
+@ati.route("/batch/<batch>")
+def batch(batch: str) -> str:
+    """The requests of a batch, one per institution, with their states."""
+    try:
+        requests = tk.get_action("transparency_ati_batch_show")(portal.user_context(), {"batch": batch})
+    except (tk.ObjectNotFound, tk.ValidationError):
+        tk.abort(404, tk._("No batch of requests has this id"))
+    return tk.render("transparency/ati/batch.html", {"requests": requests, "batch": batch})
 
 
 @ati.route("/<id>/receipt")

@@ -21,6 +21,7 @@ __all__ = [
     "transparency_ati_inbox",
     "transparency_cdai_inbox",
     "transparency_cdai_decision_list",
+    "transparency_ati_batch_show",
     "transparency_ati_request_audit",
     "transparency_ati_answer_preview",
     "transparency_ati_request_redact",
@@ -51,8 +52,19 @@ def transparency_statistics(context: Context, data_dict: DataDict) -> AuthResult
 
 
 def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> AuthResult:
-    """Any signed-in user may file a request."""
-    return _signed_in(context)
+    """Any signed-in user may file a request; a request received on paper, at the
+    counter or by post is registered by the officers of the institution that received it."""
+    if data_dict.get("channel") in (None, "", "online"):
+        return _signed_in(context)
+    owner = data_dict.get("owner_org")
+    return _officer_of(context, owner if isinstance(owner, str) else "",
+                       tk._("Only the institution's officers register the requests it received off the portal"))
+
+
+@tk.auth_allow_anonymous_access
+def transparency_ati_batch_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone: the batch page lists public records."""
+    return {"success": True}
 
 
 @tk.auth_sysadmins_check

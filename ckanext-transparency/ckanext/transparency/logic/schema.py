@@ -13,10 +13,15 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
                        transparency_max_length: Validator, transparency_organization: Validator,
                        transparency_ati_choice: Validator, transparency_id_number: Validator,
                        transparency_email: Validator, transparency_phone: Validator,
-                       transparency_required_if_urgent: Validator, transparency_no_null: Validator) -> Schema:
+                       transparency_required_if_urgent: Validator, transparency_no_null: Validator,
+                       transparency_organizations: Validator, transparency_required_online: Validator,
+                       transparency_date: Validator, ignore_empty: Validator) -> Schema:
     text = [unicode_safe, strip_value, transparency_no_null]
     return {
         "owner_org": [not_empty, unicode_safe, transparency_organization],
+        "also_to": [ignore_missing, transparency_organizations],
+        "channel": [default("online"), unicode_safe, transparency_ati_choice("channel")],
+        "received_date": [ignore_empty, transparency_date],
         "title": [not_empty, *text, transparency_max_length(200)],
         "notes": [not_empty, *text, transparency_max_length(5000)],
         "document_type": [ignore_missing, *text, transparency_max_length(200)],
@@ -27,7 +32,7 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
         "full_name": [not_empty, *text, transparency_max_length(200)],
         "id_number": [not_empty, *text, transparency_id_number],
         "address": [not_empty, *text, transparency_max_length(500)],
-        "email": [not_empty, *text, transparency_email],
+        "email": [transparency_required_online, ignore_empty, *text, transparency_email],
         "phone": [ignore_missing, *text, transparency_phone],
     }
 
@@ -55,6 +60,12 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
         "document_audience": [ignore_missing, unicode_safe, one_of(["public", "requester"])],
         "redact": [*text, transparency_max_length(5000)],
     }
+
+
+@tk.validator_args
+def ati_batch_show(not_empty: Validator, unicode_safe: Validator, transparency_no_null: Validator,
+                   transparency_max_length: Validator) -> Schema:
+    return {"batch": [not_empty, unicode_safe, transparency_no_null, transparency_max_length(40)]}
 
 
 @tk.validator_args

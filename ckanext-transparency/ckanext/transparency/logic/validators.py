@@ -110,6 +110,19 @@ def transparency_organization(value: Any, context: Context) -> Any:
     return group.id
 
 
+def transparency_organizations(value: Any, context: Context) -> Any:
+    """Names or ids of active institutions (a list, or one); returns their ids."""
+    values = value if isinstance(value, list) else [value]
+    return [transparency_organization(v, context) for v in values if v != ""]
+
+
+def transparency_required_online(key: Any, data: dict[Any, Any], errors: dict[Any, Any], context: Context) -> None:
+    """Required of a request filed on the portal; an officer registering one received
+    otherwise may leave it empty (the requester may have given no e-mail)."""
+    if data.get(("channel",)) in (None, "", "online") and not data.get(key):
+        errors[key].append(tk._("Missing value"))
+
+
 def transparency_ati_choice(field_name: str):
     """One of the values of the choice field ``field_name`` of the ati-request schema."""
     def validator(value: Any, context: Context) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import uuid
 from typing import Any
 
 from flask import has_request_context
@@ -13,7 +14,8 @@ from ckan import authz, model
 from ckan.types import Context, DataDict
 
 from ... import ati, choices, documents, mail, portal, privacy, redaction, workflow
-from ...model import AtiDocument, AtiEvent, AtiRequester, Redaction, next_tracking_number, open_requests
+from ...model import (AtiDocument, AtiEvent, AtiRequester, Redaction, batch_requests, filings_since,
+                      next_tracking_number, open_requests)
 from .. import schema as schemas
 from ...portal import site_context
 from .common import show, validate
@@ -27,6 +29,7 @@ __all__ = [
     "transparency_ati_inbox",
     "transparency_cdai_inbox",
     "transparency_cdai_decision_list",
+    "transparency_ati_batch_show",
     "transparency_ati_request_audit",
     "transparency_ati_answer_preview",
     "transparency_ati_request_redact",
@@ -35,16 +38,32 @@ __all__ = [
 
 
 def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Files a request for access to information, as the signed-in user.
+    """Files a request for access to information, as the signed-in user; or registers,
+    for an institution's officer, a request that the institution received on paper, at
+    its counter or by post (``channel``), with its real date of receipt.
 
     The public record (a package of type ``ati-request``) holds the subject, the
-    institution, dates, state and deadline; the identity is kept apart, readable
-    by the requester, the institution's officers and sysadmins only. An e-mail
-    acknowledges receipt. The request, its identity, history and e-mails are
-    saved together or not at all.
+    institution, the channel, dates, state and deadline; the identity is kept apart,
+    readable by the requester, the institution's officers and sysadmins only. An
+    e-mail acknowledges receipt (when an address is given). The request, its
+    identity, history and e-mails are saved together or not at all.
+
+    A request may be sent to several institutions at once (``also_to``): each gets
+    its own record, tracking number, deadline and answer, all sharing a ``batch``
+    (see ``transparency_ati_batch_show``). A batch is one filing for the daily limits.
 
     :param owner_org: the institution asked (name or id)
     :type owner_org: string
+    :param also_to: other institutions to send the same request to (names or ids; at
+        most ``ckanext.transparency.ati.batch_max`` institutions in all; online only)
+    :type also_to: list of strings
+    :param channel: ``online`` (the default: filed by the signed-in user), or, for the
+        institution's officers, ``paper``, ``counter`` or ``post``
+    :type channel: string
+    :param received_date: the day the institution received it, YYYY-MM-DD (channels
+        other than ``online``): not in the future, nor before the institution joined
+        the portal; the deadline runs from it
+    :type received_date: string
     :param title: the subject
     :type title: string
     :param notes: the information requested
@@ -65,62 +84,108 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
     :type id_number: string
     :param address: postal address (kept private)
     :type address: string
-    :param email: e-mail address (kept private)
+    :param email: e-mail address (kept private; optional for a registered request)
     :type email: string
     :param phone: phone number (optional, kept private)
     :type phone: string
-    :returns: the public record, with ``tracking_number``
+    :returns: the public record, with ``tracking_number`` (and ``batch``, if sent to several)
     :rtype: dictionary
     """
     tk.check_access("transparency_ati_request_submit", context, data_dict)
     data = validate(data_dict, schemas.ati_request_submit(), context)
     user = model.User.get(context["user"])
+    institutions = list(dict.fromkeys([data["owner_org"], *data.get("also_to", [])]))
+    registered = data["channel"] != "online"
+    if registered:
+        received = _date_of_receipt(data)
+        if len(institutions) > 1:
+            raise tk.ValidationError({"also_to": [tk._(
+                "A request received off the portal is registered by each institution that received it")]})
+    else:
+        if data.get("received_date"):
+            raise tk.ValidationError({"received_date": [tk._(
+                "A request filed on the portal is received the day it is filed")]})
+        received = portal.today()
+        _check_limits(context, user, len(institutions))
+    batch = uuid.uuid4().hex[:12] if len(institutions) > 1 else None
+    filed = [_file(data, org_id, received, user, registered, batch, _address_hash(context))
+             for org_id in institutions]
+    model.repo.commit()
+    mail.send_soon()
+    return filed[0]
+
+
+def _date_of_receipt(data: dict[str, Any]) -> datetime.date:
+    """The real date of receipt of a registered request, if it can be true."""
+    received = data.get("received_date")
+    if received is None:
+        raise tk.ValidationError({"received_date": [tk._("Give the date the institution received the request")]})
+    if received > portal.today():
+        raise tk.ValidationError({"received_date": [tk._("The date of receipt cannot be in the future")]})
+    joined = model.Group.get(data["owner_org"]).created.date()
+    if received < joined:
+        raise tk.ValidationError({"received_date": [tk._(
+            "The institution has been on the portal since {date}: the date of receipt cannot be earlier").format(
+                date=tk.h.render_datetime(joined))]})
+    return received
+
+
+def _check_limits(context: Context, user: model.User, institutions: int) -> None:
+    """The daily limits, per user and per network address, count filings: a batch sent to
+    several institutions is one filing, of at most ``batch_max`` institutions."""
+    batch_max = tk.config.get("ckanext.transparency.ati.batch_max")
+    if institutions > batch_max:
+        raise tk.ValidationError({"also_to": [tk._(
+            "A request may be sent to {limit} institutions at most at once").format(limit=batch_max)]})
     since = datetime.datetime.utcnow() - datetime.timedelta(days=1)
-    recent = model.Session.query(AtiRequester).filter(AtiRequester.user_id == user.id,
-                                                      AtiRequester.created > since).count()
     limit = tk.config.get("ckanext.transparency.ati.daily_limit")
-    if recent >= limit:
+    if filings_since(since, AtiRequester.user_id == user.id) >= limit:
         raise tk.ValidationError({"owner_org": [tk._(
             "You have filed {limit} requests in the last 24 hours, the most allowed; "
             "try again tomorrow").format(limit=limit)]})
-
     address = _address_hash(context)
     if address:
-        from_address = model.Session.query(AtiRequester).filter(AtiRequester.address_hash == address,
-                                                                AtiRequester.created > since).count()
         address_limit = tk.config.get("ckanext.transparency.ati.daily_limit_per_address")
-        if from_address >= address_limit:
+        if filings_since(since, AtiRequester.address_hash == address) >= address_limit:
             raise tk.ValidationError({"owner_org": [tk._(
                 "{limit} requests were filed from your network address in the last 24 hours, the most "
                 "allowed; try again tomorrow").format(limit=address_limit)]})
 
-    received = portal.today()
+
+def _file(data: dict[str, Any], org_id: str, received: datetime.date, user: model.User, registered: bool,
+          batch: str | None, address: str | None) -> dict[str, Any]:
+    """Saves one request (not committed): its record, its requester's identity, its
+    history's first entry, its e-mails."""
     number = ati.tracking_number(received.year, next_tracking_number(received.year))
     while model.Package.get(number.lower()) is not None:  # a name taken before names were reserved
         number = ati.tracking_number(received.year, next_tracking_number(received.year))
     pkg_context = dict(site_context(), defer_commit=True)
     who = privacy.Identity(full_name=data["full_name"], address=data["address"], id_number=data["id_number"],
-                           email=data["email"], phone=data.get("phone", ""))
-    pkg = tk.get_action("package_create")(pkg_context, {
+                           email=data.get("email", ""), phone=data.get("phone", ""))
+    record = {
         "type": "ati-request", "name": number.lower(), "tracking_number": number,
         "title": privacy.mask(data["title"], who), "notes": privacy.mask(data["notes"], who),
-        "owner_org": data["owner_org"],
+        "owner_org": org_id, "channel": data["channel"],
         "document_type": privacy.mask(data.get("document_type", ""), who),
         "period_covered": privacy.mask(data.get("period_covered", ""), who),
         "delivery": data["delivery"], "urgent": "yes" if data["urgent"] else "no",
         "ati_state": "received", "extended": "no", "received_date": received.isoformat(),
         "due_date": ati.due_date(received, urgent=data["urgent"], extended=False).isoformat(),
-    })
+    }
+    if batch:
+        record["batch"] = batch
+    pkg = tk.get_action("package_create")(pkg_context, record)
     model.Session.add(AtiRequester(
-        package_id=pkg["id"], user_id=user.id, full_name=data["full_name"], id_number=data["id_number"],
-        address=data["address"], email=data["email"], phone=data.get("phone"),
-        urgent_reason=data.get("urgent_reason"), address_hash=address, original_text=data["title"] + "\n\n" + data["notes"]))
-    model.Session.add(AtiEvent(package_id=pkg["id"], transition="submit", from_state=None,
-                               to_state="received", actor_role=workflow.REQUESTER, user_id=user.id))
-    ati.mail_acknowledgement(pkg, data["email"])
+        package_id=pkg["id"], user_id=None if registered else user.id, full_name=data["full_name"],
+        id_number=data["id_number"], address=data["address"], email=data.get("email", ""), phone=data.get("phone"),
+        urgent_reason=data.get("urgent_reason"), address_hash=None if registered else address,
+        original_text=data["title"] + "\n\n" + data["notes"]))
+    model.Session.add(AtiEvent(package_id=pkg["id"], transition="register" if registered else "submit",
+                               from_state=None, to_state="received",
+                               actor_role=workflow.OFFICER if registered else workflow.REQUESTER, user_id=user.id))
+    if data.get("email"):
+        ati.mail_acknowledgement(pkg, data["email"])
     ati.mail_officers(pkg, "Nouvelle demande / طلب جديد", "Nouvelle demande d'accès à l'information :")
-    model.repo.commit()
-    mail.send_soon()
     return pkg
 
 
@@ -312,6 +377,24 @@ def transparency_cdai_inbox(context: Context, data_dict: DataDict) -> dict[str, 
     data = validate(data_dict, schemas.inbox_sort(), context)
     tk.check_access("transparency_cdai_inbox", context, data)
     return _inbox(context, None, workflow.CDAI, data["sort"])
+
+
+@tk.side_effect_free
+def transparency_ati_batch_show(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The requests of a batch (one request sent to several institutions at once),
+    each with its own tracking number, state, deadline and answer: their public
+    records, from the database.
+
+    :param batch: the batch's id (``batch`` of any of its requests)
+    :type batch: string
+    :rtype: list of dictionaries
+    """
+    data = validate(data_dict, schemas.ati_batch_show(), context)
+    tk.check_access("transparency_ati_batch_show", context, data)
+    ids = batch_requests(data["batch"])
+    if not ids:
+        raise tk.ObjectNotFound(tk._("No batch of requests has this id"))
+    return [tk.get_action("package_show")({"user": context.get("user")}, {"id": pid}) for pid in ids]
 
 
 @tk.side_effect_free
