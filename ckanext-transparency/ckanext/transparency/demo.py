@@ -452,7 +452,7 @@ def _requests(context: dict[str, Any]) -> None:
     move(dict(as_officer), {"id": answered["id"], "transition": "answer",
                             "answer": "La liste est publiée dans la rubrique « Publications » du ministère."})
 
-    waiting = submit(dict(as_citizen), dict(identity, owner_org="mef",
+    waiting = submit(dict(as_citizen), dict(identity, owner_org="mef", also_to=["hcp"],  # a batch of two
                      title="Exécution du budget d'investissement 2025 par région",
                      notes="Les crédits engagés et payés par région en 2025."))
     move(dict(context), {"id": waiting["id"], "transition": "request_clarification",
