@@ -214,8 +214,7 @@ def apply(name: str, facts: RequestFacts, roles: set[str], given: dict[str, obje
         changes.update(owner_org=given["target_org"], received_date=today.isoformat(), extended="no",
                        transferred="yes", due_date=schedule.due(today, urgent=facts.urgent, extended=False).isoformat())
     event = {"transition": name, "from_state": facts.state, "to_state": changes["ati_state"],
-             "actor_role": transition.actor, "note": given.get("note") or None,
-             "ground": given.get("ground")}
+             "actor_role": transition.actor, "note": given.get("note") or None, "ground": given.get("ground")}
     return Step(transition, changes, event, attach_document=document,
                 tell_officers=name in ("transfer", "cdai_decide") or transition.actor == REQUESTER)
 

@@ -95,6 +95,15 @@ def transparency_max_length(length: int):
     return validator
 
 
+def transparency_at_most(highest: int):
+    """A number no higher than ``highest``."""
+    def validator(value: Any, context: Context) -> Any:
+        if value > highest:
+            raise tk.Invalid(tk._("At most {highest}").format(highest=highest))
+        return value
+    return validator
+
+
 def transparency_no_null(value: Any, context: Context) -> Any:
     """Text without NUL characters (PostgreSQL refuses them)."""
     if isinstance(value, str) and "\x00" in value:
