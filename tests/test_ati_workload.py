@@ -260,6 +260,8 @@ def test_a_batch_goes_to_each_institution_and_counts_as_one_filing(app, people, 
     assert page.find("h1").get_text(strip=True) == heading
     assert sorted(a.get_text(strip=True) for a in page.select("td a")) == sorted(
         r["tracking_number"] for r in requests)
+    read = BeautifulSoup(app.get(lang + tk.url_for("ati-request.read", id=requests[0]["name"])).body, "html.parser")
+    assert read.select_one(".transparency-ati-status a")["href"].endswith(f"/ati-request/batch/{batch}")
     transition(people["other_officer"], next(r for r in requests if r["organization"]["name"] == "mef"), "start")
     states = {r["organization"]["name"]: r["ati_state"]
               for r in helpers.call_action("transparency_ati_batch_show", batch=batch)}
