@@ -209,7 +209,10 @@ http {
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     sendfile on;
-    access_log $dir/access.log;
+    # Which web node answered (several when the front moved a request on) and the cache's verdict.
+    log_format portal '\$remote_addr [\$time_local] "\$request" \$status \$body_bytes_sent \$request_time '
+                      'upstream=\$upstream_addr \$upstream_status cache=\$upstream_cache_status';
+    access_log $dir/access.log portal;
     client_body_temp_path $dir/tmp/body;
     proxy_temp_path $dir/tmp/proxy;
     fastcgi_temp_path $dir/tmp/fastcgi;
