@@ -186,14 +186,20 @@ stop_pid() {  # name: stops the process whose pid is in $STACK/<name>.pid
 
 # The front: nginx at <listen> before gunicorn at <upstream>, with the settings of
 # config/nginx/portal.conf.template (shared with docker/); its files in $STACK/<name>/,
-# its pid in $STACK/<name>.pid (stop it with stop_pid <name>).
-render_front() {  # name listen upstream [sign-in rate] [submission rate]
-  local name=$1 dir=$STACK/$1
+# its pid in $STACK/<name>.pid (stop it with stop_pid <name>). Several web nodes
+# ("127.0.0.1:7161 127.0.0.1:7162", scripts/cluster): the template's server line, once per node.
+render_front() {  # name listen "upstream..." [sign-in rate] [submission rate]
+  local name=$1 dir=$STACK/$1 nodes
+  read -ra nodes <<<"$3"
   mkdir -p "$dir/tmp" "$dir/cache"
-  PORTAL_FRONT_LISTEN=$2 PORTAL_UPSTREAM=$3 PORTAL_CACHE_DIR=$dir/cache \
+  PORTAL_FRONT_LISTEN=$2 PORTAL_UPSTREAM=${nodes[0]} PORTAL_CACHE_DIR=$dir/cache \
     PORTAL_SIGN_IN_RATE=${4:-10r/m} PORTAL_SUBMIT_RATE=${5:-6r/m} \
     envsubst '${PORTAL_FRONT_LISTEN} ${PORTAL_UPSTREAM} ${PORTAL_CACHE_DIR} ${PORTAL_SIGN_IN_RATE} ${PORTAL_SUBMIT_RATE}' \
-    <"$ROOT/config/nginx/portal.conf.template" >"$dir/portal.conf"
+    <"$ROOT/config/nginx/portal.conf.template" |
+    awk -v first="${nodes[0]}" -v others="${nodes[*]:1}" '
+      { print }
+      $1 == "server" && $2 == first { n = split(others, o, " "); for (i = 1; i <= n; i++) { line = $0; sub(first, o[i], line); print line } }
+    ' >"$dir/portal.conf"
   cat >"$dir/nginx.conf" <<CONF
 worker_processes 2;
 pid $STACK/$name.pid;
@@ -203,7 +209,10 @@ http {
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     sendfile on;
-    access_log $dir/access.log;
+    # Which web node answered (several when the front moved a request on) and the cache's verdict.
+    log_format portal '\$remote_addr [\$time_local] "\$request" \$status \$body_bytes_sent \$request_time '
+                      'upstream=\$upstream_addr \$upstream_status cache=\$upstream_cache_status';
+    access_log $dir/access.log portal;
     client_body_temp_path $dir/tmp/body;
     proxy_temp_path $dir/tmp/proxy;
     fastcgi_temp_path $dir/tmp/fastcgi;

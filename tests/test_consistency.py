@@ -23,6 +23,7 @@ def schemas(with_plugins):
 def test_request_states_and_outcomes_are_the_workflow_s(schemas):
     assert choices.values("ati-request", "ati_state") == list(workflow.ALL_STATES)
     assert choices.values("ati-request", "outcome") == list(workflow.OUTCOMES)
+    assert choices.values("ati-request", "cdai_decision") == list(workflow.CDAI_DECISIONS)
     for transition in workflow.TRANSITIONS.values():
         assert transition.sources <= set(workflow.ALL_STATES), transition.name
         assert transition.target is None or transition.target in workflow.ALL_STATES, transition.name

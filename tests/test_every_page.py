@@ -150,23 +150,24 @@ def demo(portal, cli) -> dict[str, Any]:
                          "consultation", "showcase", "indicator"):
         found = helpers.call_action("package_search", fq=f"+dataset_type:{dataset_type}", rows=1, sort="name asc")
         records[dataset_type] = found["results"][0]["name"]
-    return {"tokens": tokens, "records": records}
+    batch = helpers.call_action("package_search", fq="+dataset_type:ati-request +batch:[* TO *]", rows=1)
+    return {"tokens": tokens, "records": records, "batch": batch["results"][0]["batch"]}
 
 
-def _pages(role: str, records: dict[str, str]) -> list[str]:
+def _pages(role: str, records: dict[str, str], batch: str) -> list[str]:
     """The page types a person of ``role`` reaches."""
     pages = ["/", "/about", "/statistics", "/organization/", "/organization/mrafp", "/publications/coverage",
              "/publications/coverage/mrafp", "/pages/loi-31-13", "/pages/faq", "/pages/guide-publication", "/pages/loi-31-13-ar", "/pages/faq-ar",
              "/pages/guide-publication-ar",
-             "/dataset/?q=nothing-is-called-this"]
+             "/dataset/?q=nothing-is-called-this", "/cdai/decisions", f"/ati-request/batch/{batch}"]
     for dataset_type, name in records.items():
         pages += [f"/{dataset_type}/", f"/{dataset_type}/{name}"]
     if role != "anonymous":
         pages += ["/ati-request/submit", "/ati-request/mine", "/dashboard/datasets", f"/user/{ROLES[role]}"]
     if role == "officer":
-        pages += ["/ati-request/inbox", "/publication/new"]
-    if role == "sysadmin":
-        pages += ["/organization/edit/mrafp"]
+        pages += ["/ati-request/inbox", "/ati-request/register", "/publication/new"]
+    if role == "sysadmin":  # demo-admin is a member of the CDAI
+        pages += ["/organization/edit/mrafp", "/cdai/inbox"]
     return pages
 
 
@@ -176,7 +177,7 @@ def test_every_page_in_every_language_for_every_role(app, demo, capsys):
         headers = demo["tokens"].get(role, {})
         for lang in LANGUAGES:
             prefix = "" if lang == "fr" else f"/{lang}"
-            for path in _pages(role, demo["records"]):
+            for path in _pages(role, demo["records"], demo["batch"]):
                 response = app.get(prefix + path, headers=headers)
                 assert response.status_code == 200, f"{role} {prefix}{path}: {response.status_code}"
                 reader.check(f"{role} {prefix}{path}", response.body, lang)
@@ -187,7 +188,7 @@ def test_every_page_in_every_language_for_every_role(app, demo, capsys):
                                 data={"_csrf_token": _csrf(form.body), "email": "x"})
                 reader.check(f"{role} {prefix}/ati-request/submit (errors)", sent.body, lang)
                 reader.read[role, lang] += 1
-    pages = {path for role in ROLES for path in _pages(role, demo["records"])}
+    pages = {path for role in ROLES for path in _pages(role, demo["records"], demo["batch"])}
     with capsys.disabled():
         print(f"\nread {sum(reader.read.values())} pages: {len(pages)} pages x {len(LANGUAGES)} languages"
               f" x {len(ROLES)} roles (each role reaching its own); {len(reader.problems)} problems")

@@ -64,7 +64,7 @@ def test_request_figures_match_a_hand_count(requests):
     assert [(o["name"], o["count"]) for o in r["by_outcome"]] == [
         ("answered", 3), ("partly-answered", 1), ("refused", 1)]
     assert [(g["name"], g["count"]) for g in r["by_ground"]] == [("private-life", 2)]
-    assert r["complaints"] == {"head": 1, "head_answered": 0, "cdai": 0, "cdai_decided": 0}
+    assert r["complaints"] == {"head": 1, "head_answered": 0, "cdai": 0, "cdai_decided": 0, "complied": 0}
     assert [(m["name"], m["count"]) for m in r["by_month"]] == [
         ("2025-12", 3), ("2026-01", 0), ("2026-02", 3), ("2026-03", 3)]
     assert [(i["name"], i["received"], i["answered"], i["on_time_percent"], i["overdue"])

@@ -7,12 +7,12 @@ import pytest
 
 from ckanext.transparency.deadlines import Calendar, Schedule
 from ckanext.transparency.workflow import (CDAI, OFFICER, REQUESTER, TRANSITIONS, Refused, RequestFacts, allowed,
-                                           apply, check, inbox_sections, is_overdue)
+                                           apply, check, deadline, inbox_sections, is_overdue)
 
 CAL = Calendar(islamic_holidays=[])
 TODAY = date(2026, 11, 27)
 DUE = date(2026, 12, 14)
-FULL = {"note": "n", "answer": "a", "ground": "national-defence", "target_org": "mef"}
+FULL = {"note": "n", "answer": "a", "ground": "national-defence", "target_org": "mef", "decision": "inadmissible"}
 
 # (transition, from state, actor, resulting state)
 ALLOWED = [
@@ -30,6 +30,7 @@ ALLOWED = [
     ("head_answer", "complaint-head", OFFICER, "head-answered"),
     ("complain_cdai", "head-answered", REQUESTER, "complaint-cdai"),
     ("cdai_decide", "complaint-cdai", CDAI, "cdai-decided"),
+    ("comply", "compliance", OFFICER, "complied"),
 ]
 
 
@@ -172,7 +173,7 @@ def test_what_the_page_offers_is_what_the_rules_allow():
     assert offered == {"start", "request_clarification", "extend", "answer", "answer_partly", "refuse",
                        "not_held", "transfer"}
     assert {t.name for t in allowed(facts("answered"), {REQUESTER})} == {"complain_head"}
-    assert {t.name for t in TRANSITIONS.values() if t.document} == {"answer", "answer_partly", "head_answer"}
+    assert {t.name for t in TRANSITIONS.values() if t.document} == {"answer", "answer_partly", "head_answer", "comply"}
 
 
 INBOX_DAY, SOON = date(2026, 11, 16), date(2026, 11, 19)
@@ -180,14 +181,88 @@ INBOX_DAY, SOON = date(2026, 11, 16), date(2026, 11, 19)
 
 @pytest.mark.parametrize(("state", "due", "sections"), [
     ("received", date(2026, 12, 14), ["new"]),
-    ("received", date(2026, 11, 19), ["new", "due_soon"]),
-    ("received", INBOX_DAY, ["new", "due_soon"]),  # due today: not yet overdue
-    ("received", date(2026, 11, 13), ["new", "overdue"]),
+    ("received", date(2026, 11, 19), ["due_soon", "new"]),
+    ("received", INBOX_DAY, ["due_soon", "new"]),  # due today: not yet overdue
+    ("received", date(2026, 11, 13), ["overdue", "new"]),
     ("in-progress", date(2026, 11, 17), ["due_soon"]),
-    ("in-progress", date(2026, 11, 20), []),
+    ("in-progress", date(2026, 11, 20), ["in_progress"]),  # in progress, not yet due soon: still listed
+    ("in-progress", date(2026, 11, 13), ["overdue"]),
     ("clarification", date(2026, 11, 17), ["clarification"]),
     ("clarification", date(2026, 11, 2), ["overdue", "clarification"]),
+    ("complaint-head", date(2026, 11, 20), ["complaints"]),  # the head's answer is the institution's work
+    ("complaint-head", date(2026, 11, 13), ["overdue", "complaints"]),
+    ("compliance", date(2026, 12, 1), ["compliance"]),
+    ("compliance", date(2026, 11, 13), ["overdue", "compliance"]),
     ("answered", date(2026, 11, 2), []),
+    ("head-answered", date(2026, 11, 2), []),
+    ("complaint-cdai", date(2026, 11, 2), []),  # the CDAI's, not the institution's
 ])
 def test_inbox_sections(state, due, sections):
     assert inbox_sections(state, due, INBOX_DAY, SOON) == sections
+
+
+@pytest.mark.parametrize(("state", "due", "sections"), [
+    ("complaint-cdai", date(2026, 12, 1), ["to_decide"]),
+    ("complaint-cdai", date(2026, 11, 13), ["overdue", "to_decide"]),
+    ("compliance", date(2026, 12, 1), ["compliance"]),
+    ("compliance", date(2026, 11, 13), ["overdue", "compliance"]),
+    ("complaint-head", date(2026, 11, 13), []),
+    ("received", date(2026, 11, 13), []),
+    ("cdai-decided", date(2026, 11, 13), []),
+])
+def test_cdai_inbox_sections(state, due, sections):
+    assert inbox_sections(state, due, INBOX_DAY, SOON, CDAI) == sections
+
+
+def test_each_state_is_awaited_until_its_own_deadline():
+    fields = {"due_date": "2026-11-10", "head_answer_due": "2026-12-01", "cdai_due": "2026-12-20",
+              "compliance_due": "2027-01-15"}
+    assert deadline("in-progress", fields) == date(2026, 11, 10)
+    assert deadline("complaint-head", fields) == date(2026, 12, 1)
+    assert deadline("complaint-cdai", fields) == date(2026, 12, 20)
+    assert deadline("compliance", fields) == date(2027, 1, 15)
+    assert deadline("complaint-head", {"due_date": "2026-11-10", "head_answer_due": None}) == date(2026, 11, 10)
+
+
+def _apply(name, state, roles, given, today=TODAY):
+    return apply(name, facts(state), roles, given, today, SCHEDULE)
+
+
+def test_complaints_set_the_deadline_of_who_must_answer():
+    head = _apply("complain_head", "refused", {REQUESTER}, {"note": "n"})
+    assert head.changes["head_answer_due"] == CAL.add_working_days(TODAY, 15).isoformat()
+    cdai = _apply("complain_cdai", "head-answered", {REQUESTER}, {"note": "n"})
+    assert cdai.changes["cdai_due"] == "2026-12-27"
+
+
+@pytest.mark.parametrize("decision", ["upheld", "partly-upheld", "disclosure-ordered"])
+def test_a_cdai_decision_to_carry_out_opens_the_compliance_step(decision):
+    step = _apply("cdai_decide", "complaint-cdai", {CDAI},
+                  {"decision": decision, "note": "Motifs", "comply_by": date(2026, 12, 31)})
+    assert step.changes == {"ati_state": "compliance", "cdai_decision": decision, "cdai_decision_date": "2026-11-27",
+                            "cdai_reasoning": "Motifs", "compliance_due": "2026-12-31"}
+    assert step.tell_officers
+    done = _apply("comply", "compliance", {OFFICER}, {"note": "Documents communiqués"}, date(2026, 12, 20))
+    assert done.changes == {"ati_state": "complied", "complied_date": "2026-12-20"}
+
+
+@pytest.mark.parametrize("decision", ["rejected", "inadmissible"])
+def test_a_cdai_decision_asking_nothing_closes_the_request(decision):
+    step = _apply("cdai_decide", "complaint-cdai", {CDAI}, {"decision": decision, "note": "Motifs"})
+    assert step.changes["ati_state"] == "cdai-decided" and "compliance_due" not in step.changes
+    with pytest.raises(Refused) as err:
+        _apply("cdai_decide", "complaint-cdai", {CDAI},
+               {"decision": decision, "note": "Motifs", "comply_by": date(2026, 12, 31)})
+    assert err.value.field == "comply_by"
+
+
+@pytest.mark.parametrize(("given", "field"), [
+    ({"decision": "upheld", "note": "n"}, "comply_by"),
+    ({"decision": "disclosure-ordered", "note": "n", "comply_by": TODAY}, "comply_by"),
+    ({"decision": "struck-out", "note": "n"}, "decision"),
+    ({"decision": "upheld"}, "note"),
+])
+def test_a_cdai_decision_needs_its_reasoning_and_a_later_date_to_comply_by(given, field):
+    with pytest.raises(Refused) as err:
+        _apply("cdai_decide", "complaint-cdai", {CDAI}, given)
+    assert err.value.field == field

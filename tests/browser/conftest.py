@@ -57,13 +57,16 @@ def _records() -> dict[str, Any]:
     """Institutions, people and one record of each main page, through the actions."""
     factories.Sysadmin(name=ADMIN["name"])
     # A citizen per language and width: each files a few requests, under the daily limit.
-    for name, fullname in [("agent", "Karim Idrissi")] + [(citizen_of(view), "Salma Bennani") for view in VIEWS]:
+    for name, fullname in [("agent", "Karim Idrissi"), ("commission", "Nadia Alaoui")] + [
+            (citizen_of(view), "Salma Bennani") for view in VIEWS]:
         helpers.call_action("user_create", name=name, fullname=fullname, password=PASSWORD,
                             email=f"{name}@example.ma")
     orgs = {name: helpers.call_action("organization_create", {"user": "admin"}, name=name, title=title)
             for name, title in (("mrafp", "Ministère de la Réforme de l'Administration"),
                                 ("mef", "Ministère de l'Économie et des Finances"))}
     helpers.call_action("organization_member_create", id=orgs["mrafp"]["id"], username="agent", role="editor")
+    cdai = helpers.call_action("organization_create", {"user": "admin"}, name="cdai", title="CDAI")
+    helpers.call_action("organization_member_create", id=cdai["id"], username="commission", role="editor")
 
     regions = create(ADMIN, "dataset", "regions-du-maroc", "mrafp", title="Régions du Maroc", theme="GOVE",
                       notes="Données ouvertes : les douze régions et leurs chefs-lieux.")

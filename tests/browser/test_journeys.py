@@ -4,10 +4,13 @@ through gets the checks of a main page (language, switch, labels, axe) and a
 screenshot; the journey ends by switching language on its last page."""
 from __future__ import annotations
 
+import datetime
 import re
 import time
 
 from ckan.tests import helpers
+
+from ckanext.transparency import portal
 
 from conftest import create
 
@@ -79,6 +82,73 @@ def test_an_officer_answers_a_request(page: Page):
     assert "Réponse complète." in page.text(".transparency-ati-history")
     other = page.switch_language()
     assert other.text(".transparency-state") == _label("ati-request", "ati_state", "answered", other.lang)
+
+
+def _set_date(page: Page, css: str, day: datetime.date) -> None:
+    """A date input's value, as a date picker would give it (typing depends on the browser's locale)."""
+    page.driver.execute_script("arguments[0].value = arguments[1];", page.find(css), day.isoformat())
+
+
+def test_an_officer_registers_a_paper_request(page: Page):
+    page.open("/user/login?came_from=" + page.prefix + "/ati-request/register")
+    page.login("agent", lands_on="/ati-request/register")
+    page.check("ati-register")
+    subject = f"Registre des marchés 2024 ({page.view})"
+    page.fill({"#field-owner_org": "mrafp", "#field-channel": "paper", "#field-title": subject,
+               "#field-notes": "Copie du registre des marchés de 2024.", "#field-delivery": "post",
+               "#field-full_name": "Ahmed Tazi", "#field-id_number": "TA112233",
+               "#field-address": "4 rue Souss, Agadir"})
+    _set_date(page, "#field-received_date", portal.today())
+    page.submit("form.transparency-form button[type=submit]")
+
+    assert re.fullmatch(r".*/ati-request/[^/]+/receipt", page.path), page.path
+    tracking = page.find(".transparency-tracking").get_attribute("data-tracking-number")
+    assert re.fullmatch(r"DAI-\d{4}-\d{6}", tracking)
+    receipt = page.text(".transparency-receipt")
+    assert subject in receipt and "Ahmed Tazi" in receipt
+    assert _label("ati-request", "channel", "paper", page.lang) in receipt
+    page.check("ati-receipt-registered")
+    other = page.switch_language()
+    assert _label("ati-request", "channel", "paper", other.lang) in other.text(".transparency-receipt")
+
+
+def test_the_cdai_decides_a_complaint_and_the_institution_complies(page: Page):
+    pkg = submit_request(f"Rapports d'inspection 2024 ({page.view})", page.citizen)
+    for user, step in [("agent", {"transition": "refuse", "ground": "investigations", "note": "Enquête."}),
+                       (page.citizen, {"transition": "complain_head", "note": "Les enquêtes sont closes."}),
+                       ("agent", {"transition": "head_answer", "note": "Refus maintenu."}),
+                       (page.citizen, {"transition": "complain_cdai", "note": "Je conteste le refus."})]:
+        helpers.call_action("transparency_ati_request_transition", {"user": user}, id=pkg["id"], **step)
+    page.open("/user/login?came_from=" + page.prefix + "/cdai/inbox")
+    page.login("commission", lands_on="/cdai/inbox")
+    page.check("cdai-inbox")
+    page.submit_link(f"#box-to_decide ~ .table-responsive a[href$='/ati-request/{pkg['name']}']")
+    page.click("details:has(input[name=transition][value=cdai_decide]) summary")
+    page.fill({"#decision-cdai_decide": "disclosure-ordered",
+               "#note-cdai_decide": "Les enquêtes sont closes : les rapports sont communicables."})
+    _set_date(page, "#comply-by-cdai_decide", portal.today() + datetime.timedelta(days=20))
+    page.check("ati-request-cdai")
+    page.submit("details:has(input[name=transition][value=cdai_decide]) button[type=submit]")
+    _flash(page)
+    assert page.text(".transparency-state") == _label("ati-request", "ati_state", "compliance", page.lang)
+    assert page.text(".transparency-cdai-decision").startswith(
+        _label("ati-request", "cdai_decision", "disclosure-ordered", page.lang))
+
+    page.open("/user/_logout")
+    page.open(f"/user/login?came_from={page.prefix}/ati-request/{pkg['name']}")
+    page.login("agent", lands_on=f"/ati-request/{pkg['name']}")
+    page.click("details:has(input[name=transition][value=comply]) summary")
+    page.fill({"#note-comply": "Rapports communiqués au demandeur."})
+    page.submit("details:has(input[name=transition][value=comply]) button[type=submit]:not([formaction])")
+    _flash(page)
+    assert page.text(".transparency-state") == _label("ati-request", "ati_state", "complied", page.lang)
+
+    page.open("/cdai/decisions")
+    page.check("cdai-decisions")
+    rows = [row.text for row in page.find_all(".transparency-cdai-decisions tbody tr")]
+    assert any(pkg["tracking_number"] in row for row in rows), rows
+    other = page.switch_language()
+    assert other.find(f".transparency-cdai-decisions a[href$='/ati-request/{pkg['name']}']")
 
 
 def test_a_citizen_contributes_to_a_consultation(page: Page):

@@ -13,8 +13,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from . import choices, deadlines, mail, privacy, redaction, workflow
-from .portal import is_officer, site_context, today
-from .model import AtiEvent, AtiRequester, Notice
+from .portal import is_cdai, is_officer, site_context, today
+from .model import AtiEvent, AtiRequester, Notice, open_requests
 
 
 def calendar() -> deadlines.Calendar:
@@ -54,7 +54,8 @@ def identity(package_id: str) -> privacy.Identity | None:
 
 
 def roles(user: model.User | None, pkg: dict[str, Any]) -> set[str]:
-    """Who ``user`` is to the request ``pkg``: requester, officer, cdai (sysadmins act for the CDAI)."""
+    """Who ``user`` is to the request ``pkg``: requester, officer (its institution's, or a
+    sysadmin), cdai (a member of the CDAI's organization: sysadmins are not, unless members)."""
     found: set[str] = set()
     if user is None:
         return found
@@ -63,8 +64,8 @@ def roles(user: model.User | None, pkg: dict[str, Any]) -> set[str]:
         found.add(workflow.REQUESTER)
     if is_officer(user, pkg["owner_org"]):
         found.add(workflow.OFFICER)
-    if user.sysadmin:
-        found |= {workflow.OFFICER, workflow.CDAI}
+    if is_cdai(user):
+        found.add(workflow.CDAI)
     return found
 
 
@@ -112,6 +113,9 @@ def carry_out(pkg: dict[str, Any], step: workflow.Step, given: dict[str, Any], u
     mail_requester_state(updated, step.event["note"])
     if step.transition.name == "transfer":
         mail_officers(updated, "Demande transférée / طلب محال", "Une demande vous a été transférée :")
+    elif step.transition.name == "cdai_decide":
+        mail_officers(updated, "Décision de la CDAI / قرار اللجنة", "La CDAI a décidé sur cette demande{} :".format(
+            " ; à exécuter au plus tard le " + updated["compliance_due"] if updated.get("compliance_due") else ""))
     elif step.tell_officers:
         mail_officers(updated, "Action du demandeur / إجراء من صاحب الطلب",
                       "Le demandeur a agi sur sa demande ({}) :".format(step.transition.name))
@@ -173,7 +177,8 @@ def _state_labels(state: str) -> dict[str, str]:
 def daily() -> dict[str, int]:
     """What time changes (``ckan transparency refresh``, run hourly by ``periodic``): refreshes
     the overdue flag in the search index of open requests whose deadline has passed
-    or is near, and reminds officers, once, of requests due in a few working days."""
+    or is near, and reminds officers, once, of requests due in a few working days and
+    of CDAI decisions to comply with by then."""
     from ckan.lib.search import commit, rebuild
 
     soon = calendar().add_working_days(today(), tk.config.get("ckanext.transparency.ati.due_soon_days"))
@@ -194,6 +199,15 @@ def daily() -> dict[str, int]:
             pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
             mail_officers(pkg, "Échéance proche / أجل قريب",
                           "Cette demande doit recevoir une réponse au plus tard le {} :".format(due_date))
+            reminded += 1
+    for package_id, _state, fields in open_requests(None, frozenset({"compliance"}), ("compliance_due",)):
+        kind = "compliance-due-{}".format(fields["compliance_due"])
+        if fields["compliance_due"] == soon.isoformat() and model.Session.get(Notice, (package_id, kind)) is None:
+            model.Session.add(Notice(package_id=package_id, kind=kind))
+            pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+            mail_officers(pkg, "Décision de la CDAI à exécuter / قرار اللجنة الواجب تنفيذه",
+                          "La décision de la CDAI sur cette demande doit être exécutée au plus tard le {} :"
+                          .format(fields["compliance_due"]))
             reminded += 1
     model.repo.commit()
     return {"reindexed": len(rows), "reminded": reminded}

@@ -38,6 +38,9 @@ ORGANIZATIONS = [
     ("sante", "Ministère de la Santé et de la Protection sociale", "وزارة الصحة والحماية الاجتماعية", "MSPS",
      "ministry"),
     ("parlement", "Chambre des Représentants", "مجلس النواب", "CDR", "parliament"),
+    # The CDAI: its members decide complaints (ckanext.transparency.cdai_organization).
+    ("cdai", "Commission du droit d'accès à l'information", "لجنة الحق في الحصول على المعلومات", "CDAI",
+     "public-establishment"),
 ]
 
 # The OGP's CSV names no lead institution: the demo gives the budget commitments
@@ -227,6 +230,8 @@ def _organizations(context: dict[str, Any]) -> None:
             tk.get_action("organization_create")(dict(context), data)
     tk.get_action("organization_member_create")(
         dict(context), {"id": "mrafp", "username": "demo-officer", "role": "editor"})
+    tk.get_action("organization_member_create")(
+        dict(context), {"id": "cdai", "username": "demo-admin", "role": "editor"})
 
 
 def _action_plan(context: dict[str, Any]) -> None:
@@ -423,8 +428,9 @@ def _pages(context: dict[str, Any]) -> None:
 
 
 def _requests(context: dict[str, Any]) -> None:
-    """Three requests of the demo citizen: one answered after a clarification, one
-    awaiting clarification, one overdue (filed 40 days ago and never answered)."""
+    """Requests of the demo citizen: one answered after a clarification, one awaiting
+    clarification, one overdue (filed 40 days ago and never answered), one refused that
+    the CDAI ordered disclosed; and one received on paper, registered by the officer."""
     citizen = model.User.get("demo-citizen")
     if model.Session.query(AtiRequester).filter(AtiRequester.user_id == citizen.id).count():
         return
@@ -446,7 +452,7 @@ def _requests(context: dict[str, Any]) -> None:
     move(dict(as_officer), {"id": answered["id"], "transition": "answer",
                             "answer": "La liste est publiée dans la rubrique « Publications » du ministère."})
 
-    waiting = submit(dict(as_citizen), dict(identity, owner_org="mef",
+    waiting = submit(dict(as_citizen), dict(identity, owner_org="mef", also_to=["hcp"],  # a batch of two
                      title="Exécution du budget d'investissement 2025 par région",
                      notes="Les crédits engagés et payés par région en 2025."))
     move(dict(context), {"id": waiting["id"], "transition": "request_clarification",
@@ -461,3 +467,21 @@ def _requests(context: dict[str, Any]) -> None:
     model.Session.query(AtiEvent).filter(AtiEvent.package_id == late["id"]).update(
         {"created": datetime.datetime.combine(received, datetime.time(10))})
     model.repo.commit()
+
+    refused = submit(dict(as_citizen), dict(identity, owner_org="mrafp", title="Rapports d'inspection de 2024",
+                     notes="Les rapports de l'inspection générale du ministère pour 2024."))
+    for who, step in [(as_officer, {"transition": "refuse", "ground": "investigations",
+                                    "note": "Rapports couverts par le secret des enquêtes administratives."}),
+                      (as_citizen, {"transition": "complain_head", "note": "Les rapports sont clos et publiables."}),
+                      (as_officer, {"transition": "head_answer", "note": "Le refus est maintenu."}),
+                      (as_citizen, {"transition": "complain_cdai", "note": "Le refus n'est pas justifié."}),
+                      ({"user": "demo-admin"}, {
+                          "transition": "cdai_decide", "decision": "disclosure-ordered",
+                          "comply_by": (portal.today() + datetime.timedelta(days=30)).isoformat(),
+                          "note": "Les enquêtes sont closes : les rapports sont communicables, noms des agents masqués."})]:
+        move(dict(who), dict(step, id=refused["id"]))
+
+    submit(dict(as_officer), dict(identity, owner_org="mrafp", channel="paper", email="",
+                                  full_name="Demandeur au guichet", id_number="CD654321",
+                                  received_date=portal.today().isoformat(),
+                                  title="Organigramme du ministère", notes="L'organigramme en vigueur."))

@@ -163,6 +163,16 @@ def transparency_choice_options(dataset_type: str, field_name: str) -> list[dict
     return choices.options(dataset_type, field_name)
 
 
+def transparency_today() -> str:
+    """Today in Morocco, YYYY-MM-DD (the latest date of receipt a form accepts)."""
+    return portal.today().isoformat()
+
+
+def transparency_batch_max() -> int:
+    """Institutions one request may be sent to at once."""
+    return tk.config.get("ckanext.transparency.ati.batch_max")
+
+
 def transparency_officer_institutions() -> list[dict[str, Any]]:
     """The institutions whose requests the signed-in user handles (editor or admin)."""
     if not tk.current_user.is_authenticated:
@@ -214,10 +224,15 @@ def transparency_field_label(action: str, field: str) -> str:
             "urgent": _("Urgent: life, safety or freedom is at stake (art. 17)"),
             "urgent_reason": _("Why it is urgent (kept private)"), "full_name": _("Full name"),
             "id_number": _("CIN or residence document number"), "address": _("Postal address"),
-            "email": _("E-mail"), "phone": _("Phone (optional)")},
+            "email": _("E-mail"), "phone": _("Phone (optional)"),
+            "also_to": _("Send the same request to other institutions as well (optional)"),
+            "channel": _("Received through"), "received_date": _("Date of receipt")},
+        "transparency_cdai_decision_list": {"q": _("Words"), "institution": _("Institution"),
+                                            "decision": _("Decision"), "year": _("Year"), "page": _("Page")},
         "transparency_ati_request_transition": {
             "transition": _("What you can do"), "note": _("Public explanation"), "answer": _("Answer"),
             "ground": _("Ground (article 7)"), "target_org": _("Institution"),
+            "decision": _("Decision"), "comply_by": _("To comply with by (YYYY-MM-DD)"),
             "redact": _("Passages to mask as well, one per line (optional)"), **document},
         "transparency_ati_request_redact": {"passage": _("Passage to mask"), "resource_id": _("Or a document to hide"),
                                             "reason": _("Reason (public)")},
@@ -264,7 +279,9 @@ def transparency_transition_label(name: str) -> str:
         "not_held": _("Information not held"), "transfer": _("Transfer to another institution"),
         "withdraw": _("Withdraw the request"), "complain_head": _("Complain to the head of the institution"),
         "head_answer": _("Answer the complaint"), "complain_cdai": _("Complain to the CDAI"),
-        "cdai_decide": _("Record the CDAI's decision"), "redact": _("Redacted"),
+        "register": _("Request registered by the institution"),
+        "cdai_decide": _("Record the CDAI's decision"), "comply": _("Record compliance with the decision"),
+        "redact": _("Redacted"),
     }.get(name, name)
 
 

@@ -22,7 +22,7 @@ class AtiRequester(tk.BaseModel):
     """Who asked: readable by the requester, the institution's officers and sysadmins only."""
     __tablename__ = "transparency_ati_requester"
     package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), primary_key=True)
-    user_id = Column(UnicodeText, ForeignKey("user.id"), nullable=False, index=True)
+    user_id = Column(UnicodeText, ForeignKey("user.id"), index=True)  # None: registered by an officer
     full_name = Column(UnicodeText, nullable=False)
     id_number = Column(UnicodeText, nullable=False)
     address = Column(UnicodeText, nullable=False)
@@ -184,17 +184,40 @@ class MilestoneUpdate(tk.BaseModel):
                 "evidence_url": self.evidence_url, "created": self.created.isoformat()}
 
 
-def open_requests(org_id: str, states: frozenset[str]) -> list[tuple[str, str, str]]:
-    """(package id, state, due date) of an institution's active requests in one of
-    ``states``, by due date: from the database, right even while Solr is away."""
+def filings_since(since: datetime.datetime, who: sa.sql.ColumnElement) -> int:
+    """Filings of requests by ``who`` (a condition on the requester) since ``since``: a
+    batch sent to several institutions is one filing."""
+    batch = sa.orm.aliased(model.PackageExtra)
+    return (model.Session.query(sa.func.count(sa.distinct(sa.func.coalesce(batch.value, AtiRequester.package_id))))
+            .select_from(AtiRequester).outerjoin(batch, sa.and_(batch.package_id == AtiRequester.package_id, batch.key == "batch"))
+            .filter(who, AtiRequester.created > since).scalar())
+
+
+def batch_requests(batch: str) -> list[str]:
+    """The ids of the active requests of a batch, in the order they were filed."""
+    return [pid for (pid,) in model.Session.query(model.Package.id)
+            .join(model.PackageExtra, model.PackageExtra.package_id == model.Package.id)
+            .filter(model.PackageExtra.key == "batch", model.PackageExtra.value == batch,
+                    model.Package.type == "ati-request", model.Package.state == "active")
+            .order_by(model.Package.name)]
+
+
+def open_requests(org_id: str | None, states: frozenset[str],
+                  fields: tuple[str, ...] = ("due_date",)) -> list[tuple[str, str, dict[str, str | None]]]:
+    """(package id, state, {field: value}) of the active requests in one of ``states``, of
+    one institution (or all), with the dates ``fields`` of their records: from the
+    database, right even while Solr is away."""
     state = sa.orm.aliased(model.PackageExtra)
-    due = sa.orm.aliased(model.PackageExtra)
-    return [tuple(row) for row in model.Session.query(model.Package.id, state.value, due.value)
-            .join(state, sa.and_(state.package_id == model.Package.id, state.key == "ati_state"))
-            .join(due, sa.and_(due.package_id == model.Package.id, due.key == "due_date"))
-            .filter(model.Package.owner_org == org_id, model.Package.type == "ati-request",
-                    model.Package.state == "active", state.value.in_(states))
-            .order_by(due.value, model.Package.id)]
+    extras = [sa.orm.aliased(model.PackageExtra) for _ in fields]
+    query = (model.Session.query(model.Package.id, state.value, *(extra.value for extra in extras))
+             .join(state, sa.and_(state.package_id == model.Package.id, state.key == "ati_state")))
+    for extra, field in zip(extras, fields):
+        query = query.outerjoin(extra, sa.and_(extra.package_id == model.Package.id, extra.key == field))
+    query = query.filter(model.Package.type == "ati-request", model.Package.state == "active",
+                         state.value.in_(states))
+    if org_id is not None:
+        query = query.filter(model.Package.owner_org == org_id)
+    return [(row[0], row[1], dict(zip(fields, row[2:]))) for row in query.order_by(model.Package.id)]
 
 
 class DocumentText(tk.BaseModel):

@@ -24,6 +24,14 @@ def is_officer(user: model.User | None, org_id: str) -> bool:
     return bool(user) and authz.has_user_permission_for_group_or_org(org_id, user.name, "update_dataset")
 
 
+def is_cdai(user: model.User | None) -> bool:
+    """A member of the CDAI's organization (``ckanext.transparency.cdai_organization``)."""
+    cdai = model.Group.get(tk.config.get("ckanext.transparency.cdai_organization"))
+    return bool(user) and cdai is not None and cdai.is_organization and model.Session.query(model.Member.id).filter(
+        model.Member.group_id == cdai.id, model.Member.table_name == "user", model.Member.table_id == user.id,
+        model.Member.state == "active").first() is not None
+
+
 def language() -> str:
     """The reader's language: the page's; outside a web request, English, the
     language of the strings that gettext gives there."""

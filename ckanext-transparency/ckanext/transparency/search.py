@@ -34,7 +34,8 @@ def _facets() -> dict[str, list[tuple[str, str]]]:
                        ("action_plan", _("Action plans")), ("irm_completion", _("IRM completion"))],
         "ati-request": [("organization", _("Institutions")), ("ati_state", _("State")), ("overdue", _("Deadline")),
                         ("outcome", _("Outcome")), ("refusal_ground", _("Refusal grounds")),
-                        ("delivery", _("Delivery")), ("urgent", _("Urgent"))],
+                        ("delivery", _("Delivery")), ("urgent", _("Urgent")), ("channel", _("Channel")),
+                        ("cdai_decision", _("CDAI decision"))],
         "consultation": [("phase", _("Phase")), ("organization", _("Organizing institutions")),
                          ("topic", _("Topics"))],
         "showcase": [("organization", _("Institutions")), ("reuse_kind", _("Kinds"))],
@@ -65,6 +66,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         due = datetime.date.fromisoformat(pkg_dict["due_date"][:10])
         pkg_dict["overdue"] = "yes" if workflow.is_overdue(pkg_dict.get("ati_state", ""), due, portal.today()) else "no"
         pkg_dict["received_month"] = pkg_dict["received_date"][:7]
+        pkg_dict["channel"] = pkg_dict.get("channel") or "online"  # requests filed before channels were recorded
         if pkg_dict.get("answered_date"):  # an answer on the due date is on time
             pkg_dict["on_time"] = "yes" if pkg_dict["answered_date"][:10] <= pkg_dict["due_date"][:10] else "no"
     if pkg_dict.get("type") == "consultation" and pkg_dict.get("opens_at") and pkg_dict.get("closes_at"):
@@ -83,6 +85,8 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict["validated_data_dict"] = json.dumps(validated)
     if pkg_dict.get("publication_date"):
         pkg_dict["publication_year"] = pkg_dict["publication_date"][:4]
+    if pkg_dict.get("cdai_decision_date"):
+        pkg_dict["cdai_decision_year"] = pkg_dict["cdai_decision_date"][:4]
     # Long free text stays searchable through extras_<field> (a text field copied
     # into ``text``) but leaves Solr's catch-all string field, whose terms are
     # capped at 32 kB.

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import flask
@@ -24,13 +25,15 @@ from werkzeug import exceptions
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.search import SearchError
+from ckan.lib.search import SearchError, SearchIndexError
 
 log = logging.getLogger(__name__)
 
-# What a service that is down (or restarting) raises through CKAN.
+# What a service that is down (or restarting) raises through CKAN. A SearchIndexError
+# undoes the save (CKAN indexes inside the commit): with SolrCloud, the shard's leader lost
+# and no new one elected yet (indexing.guard's ping is answered by the surviving replica).
 FAULTS = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError,
-          sqlalchemy.exc.PendingRollbackError, SearchError)
+          sqlalchemy.exc.PendingRollbackError, SearchError, SearchIndexError)
 
 # CKAN's own errors that some core views let escape (an anonymous user
 # autocomplete, changes between versions without their ids): the answer they mean.
@@ -58,6 +61,8 @@ def answer_headers(response: flask.Response) -> flask.Response:
     (API answers, pages whose session holds only a form's CSRF token), and
     ``Retry-After`` to every 503 (search pages while Solr is away included)."""
     request = flask.request
+    if response.status_code == 500 and _search_index_unavailable(response):
+        response.status_code = 503  # CKAN's API answers a SearchIndexError with a 500 of its own
     if response.status_code == 503 and "Retry-After" not in response.headers:
         response.headers["Retry-After"] = str(tk.config.get("ckanext.transparency.retry_after"))
     if (response.status_code >= 500 or request.method not in ("GET", "HEAD")
@@ -66,6 +71,15 @@ def answer_headers(response: flask.Response) -> flask.Response:
         request.environ["__no_cache__"] = True
         response.cache_control.no_store = True
     return response
+
+
+def _search_index_unavailable(response: flask.Response) -> bool:
+    """CKAN's API error for a save undone because Solr could not index it (Solr answered
+    5xx or nothing); a document Solr refuses (4xx) stays a 500."""
+    if not response.is_json:
+        return False
+    error = (response.get_json(silent=True) or {}).get("error") or {}
+    return error.get("__type") == "Search Index Error" and not re.search(r"\(HTTP 4\d\d\)", error.get("message", ""))
 
 
 def unavailable(error: Exception) -> flask.Response:

@@ -26,9 +26,9 @@ def _site_title_in_the_readers_language() -> None:
     tk.g.site_title = tk.h.transparency_site_title()
 
 SUBMIT_FIELDS = ("owner_org", "title", "notes", "document_type", "period_covered", "delivery", "urgent",
-                 "urgent_reason", "full_name", "id_number", "address", "email", "phone")
-TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "target_org", "document_name", "document_url",
-                     "document_audience", "redact")
+                 "urgent_reason", "full_name", "id_number", "address", "email", "phone", "received_date")
+TRANSITION_FIELDS = ("transition", "note", "answer", "ground", "decision", "comply_by", "target_org", "document_name",
+                     "document_url", "document_audience", "redact")
 
 
 def _personal(response: Any) -> Any:
@@ -92,23 +92,46 @@ def _json_file(data: Any, filename: str) -> Any:
     return response
 
 
-@ati.route("/submit", methods=["GET", "POST"])
-def submit() -> Any:
+@ati.route("/submit", methods=["GET", "POST"], defaults={"register": False}, endpoint="submit")
+@ati.route("/register", methods=["GET", "POST"], defaults={"register": True}, endpoint="register")
+def submit(register: bool) -> Any:
+    """The request form: a citizen files a request; on ``/register``, an officer registers
+    one the institution received on paper, at the counter or by post."""
+    here = "ati.register" if register else "ati.submit"
     if not tk.current_user.is_authenticated:
-        return tk.redirect_to("user.login", came_from=tk.url_for("ati.submit"))
-    data: dict[str, Any] = {"owner_org": tk.request.args.get("institution", ""), "delivery": "email"}
+        return tk.redirect_to("user.login", came_from=tk.url_for(here))
+    institutions = tk.h.transparency_officer_institutions() if register else []
+    if register and not institutions:
+        tk.abort(403, tk._("Only the institution's officers register the requests it received off the portal"))
+    data: dict[str, Any] = {"owner_org": tk.request.args.get("institution", ""), "delivery": "post" if register
+                            else "email", "channel": "paper" if register else "online", "also_to": []}
     errors: dict[str, Any] = {}
     if tk.request.method == "POST":
         form = tk.request.form
         data = {key: form.get(key, "") for key in SUBMIT_FIELDS}
         data["urgent"] = form.get("urgent") == "on"
+        data["also_to"] = [] if register else form.getlist("also_to")
+        data["channel"] = form.get("channel", "") if register else "online"
         try:
             pkg = tk.get_action("transparency_ati_request_submit")(portal.user_context(), data)
         except tk.ValidationError as error:
             errors = error.error_dict
         else:
+            if pkg.get("batch"):
+                return tk.redirect_to("ati.batch", batch=pkg["batch"])
             return tk.redirect_to("ati.receipt", id=pkg["name"])
-    return tk.render("transparency/ati/submit.html", {"data": data, "errors": errors})
+    return tk.render("transparency/ati/submit.html", {"data": data, "errors": errors, "register": register,
+                                                      "institutions": institutions, "here": here})
+
+
+@ati.route("/batch/<batch>")
+def batch(batch: str) -> str:
+    """The requests of a batch, one per institution, with their states."""
+    try:
+        requests = tk.get_action("transparency_ati_batch_show")(portal.user_context(), {"batch": batch})
+    except (tk.ObjectNotFound, tk.ValidationError):
+        tk.abort(404, tk._("No batch of requests has this id"))
+    return tk.render("transparency/ati/batch.html", {"requests": requests, "batch": batch})
 
 
 @ati.route("/<id>/receipt")
@@ -197,12 +220,15 @@ def inbox() -> str:
     if not institutions:
         tk.abort(403, tk._("Only information officers have an inbox"))
     chosen = tk.request.args.get("institution") or institutions[0]["name"]
+    sort = tk.request.args.get("sort", "deadline")
     try:
-        boxes = tk.get_action("transparency_ati_inbox")(portal.user_context(), {"id": chosen})
+        boxes = tk.get_action("transparency_ati_inbox")(portal.user_context(), {"id": chosen, "sort": sort})
     except (tk.ObjectNotFound, tk.NotAuthorized) as error:
         tk.abort(403, str(error))
+    except tk.ValidationError:
+        return tk.redirect_to("ati.inbox", institution=chosen)
     return tk.render("transparency/ati/inbox.html",
-                     {"boxes": boxes, "institutions": institutions, "chosen": chosen})
+                     {"boxes": boxes, "institutions": institutions, "chosen": chosen, "sort": sort})
 
 
 consultation = Blueprint("consultation_views", __name__, url_prefix="/consultation")
@@ -337,3 +363,35 @@ def coverage(id: str | None) -> Any:
         return tk.render("transparency/search_unavailable.html"), 503
     template = "transparency/publication/coverage.html" if id else "transparency/publication/coverage_list.html"
     return tk.render(template, {"coverage": data})
+
+
+cdai = Blueprint("cdai", __name__, url_prefix="/cdai")
+
+
+@cdai.route("/inbox")
+def cdai_inbox() -> str:
+    """The CDAI's workload: complaints to decide, decisions whose compliance is awaited."""
+    _require_login()
+    sort = tk.request.args.get("sort", "deadline")
+    try:
+        boxes = tk.get_action("transparency_cdai_inbox")(portal.user_context(), {"sort": sort})
+    except tk.NotAuthorized as error:
+        tk.abort(403, str(error))
+    except tk.ValidationError:
+        return tk.redirect_to("cdai.cdai_inbox")
+    return tk.render("transparency/cdai/inbox.html", {"boxes": boxes, "sort": sort})
+
+
+@cdai.route("/decisions")
+def decisions() -> Any:
+    """The public register of the CDAI's decisions, with its filters."""
+    filters = {key: tk.request.args[key] for key in ("q", "institution", "decision", "year", "page")
+               if tk.request.args.get(key)}
+    try:
+        found = tk.get_action("transparency_cdai_decision_list")(portal.user_context(), filters)
+    except SearchError:
+        return tk.render("transparency/search_unavailable.html"), 503
+    except tk.ValidationError as error:
+        return tk.render("transparency/cdai/decisions.html", {"found": None, "filters": filters,
+                                                              "errors": error.error_dict}), 400
+    return tk.render("transparency/cdai/decisions.html", {"found": found, "filters": filters, "errors": {}})

@@ -4,8 +4,9 @@ machine. Plain Python: no CKAN import.
 States: received -> in-progress -> (clarification <-> in-progress) -> answered /
 partly-answered / refused / not-held; a transfer hands the request to another
 institution, which receives it anew; the requester may withdraw an open request,
-complain to the head of the institution, then to the CDAI, whose decision
-closes it.
+complain to the head of the institution, then to the CDAI. The CDAI decides
+(``CDAI_DECISIONS``); a decision that the institution must carry out opens the
+compliance step, with its own date, which the institution closes by complying.
 """
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ OPEN = frozenset({"received", "in-progress", "clarification"})
 OUTCOMES = ("answered", "partly-answered", "refused", "not-held")  # in the order the statistics show them
 # Every state, in the order of a request's life; the schema's choices of ati_state are these (tests check it).
 ALL_STATES = ("received", "in-progress", "clarification", *OUTCOMES, "withdrawn", "complaint-head",
-              "head-answered", "complaint-cdai", "cdai-decided")
+              "head-answered", "complaint-cdai", "cdai-decided", "compliance", "complied")
+# The CDAI's decisions (the schema's choices of cdai_decision are these); those that
+# the institution must carry out open the compliance step, by a date the CDAI sets.
+CDAI_DECISIONS = ("upheld", "partly-upheld", "disclosure-ordered", "rejected", "inadmissible")
+TO_COMPLY = frozenset({"upheld", "partly-upheld", "disclosure-ordered"})
 
 REQUESTER, OFFICER, CDAI = "requester", "officer", "cdai"
 
@@ -26,6 +31,7 @@ REQUESTER, OFFICER, CDAI = "requester", "officer", "cdai"
 COMPLAINT_HEAD_DAYS = 20
 HEAD_ANSWER_DAYS = 15
 COMPLAINT_CDAI_DAYS = 30
+CDAI_DECISION_DAYS = 30  # the CDAI decides within 30 days of the complaint
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,7 +58,8 @@ TRANSITIONS = {t.name: t for t in [
     Transition("complain_head", OPEN | frozenset(OUTCOMES), "complaint-head", REQUESTER, ("note",)),
     Transition("head_answer", frozenset({"complaint-head"}), "head-answered", OFFICER, ("note",), document=True),
     Transition("complain_cdai", frozenset({"complaint-head", "head-answered"}), "complaint-cdai", REQUESTER, ("note",)),
-    Transition("cdai_decide", frozenset({"complaint-cdai"}), "cdai-decided", CDAI, ("note",)),
+    Transition("cdai_decide", frozenset({"complaint-cdai"}), "cdai-decided", CDAI, ("decision", "note")),
+    Transition("comply", frozenset({"compliance"}), "complied", OFFICER, ("note",), document=True),
 ]}
 
 
@@ -90,8 +97,7 @@ def check(name: str, facts: RequestFacts, roles: set[str], given: dict[str, obje
     """The transition ``name`` if ``roles`` may make it now with the fields ``given``.
 
     Raises :class:`Refused` with the reason otherwise. ``roles`` holds who is
-    acting: ``requester``, ``officer`` and/or ``cdai`` (sysadmins act as both
-    officer and CDAI).
+    acting: ``requester``, ``officer`` and/or ``cdai``.
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
@@ -106,7 +112,25 @@ def check(name: str, facts: RequestFacts, roles: set[str], given: dict[str, obje
             raise Refused(N_("Missing value: {missing} is required for the transition {name}"), field,
                           missing=field, name=name)
     _check_time(name, facts, today, calendar)
+    if name == "cdai_decide":
+        _check_decision(given, today)
     return transition
+
+
+def _check_decision(given: dict[str, object], today: datetime.date) -> None:
+    decision = given["decision"]
+    if decision not in CDAI_DECISIONS:
+        raise Refused(N_("Unknown decision {decision}; known: {known}"), "decision", decision=decision,
+                      known=", ".join(CDAI_DECISIONS))
+    comply_by = given.get("comply_by")
+    if decision in TO_COMPLY:
+        if not isinstance(comply_by, datetime.date):
+            raise Refused(N_("Give the date by which the institution must comply"), "comply_by")
+        if comply_by <= today:
+            raise Refused(N_("The date to comply by must come after today"), "comply_by")
+    elif comply_by:
+        raise Refused(N_("This decision asks nothing of the institution: leave the date to comply by empty"),
+                      "comply_by")
 
 
 def _check_time(name: str, facts: RequestFacts, today: datetime.date, calendar: Calendar) -> None:
@@ -175,13 +199,24 @@ def apply(name: str, facts: RequestFacts, roles: set[str], given: dict[str, obje
         changes.update(answered_date=today.isoformat(), outcome=transition.target,
                        answer_working_days=schedule.calendar.working_days_between(facts.received or today, today),
                        answer=given.get("answer") or given.get("note") or "", refusal_ground=given.get("ground") or "")
+    if name == "complain_head":
+        changes["head_answer_due"] = schedule.calendar.add_working_days(today, HEAD_ANSWER_DAYS).isoformat()
+    if name == "complain_cdai":
+        changes["cdai_due"] = (today + datetime.timedelta(days=CDAI_DECISION_DAYS)).isoformat()
+    if name == "cdai_decide":
+        decision = given["decision"]
+        changes.update(cdai_decision=decision, cdai_decision_date=today.isoformat(), cdai_reasoning=given["note"])
+        if decision in TO_COMPLY:
+            changes.update(ati_state="compliance", compliance_due=given["comply_by"].isoformat())
+    if name == "comply":
+        changes["complied_date"] = today.isoformat()
     if name == "transfer":
         changes.update(owner_org=given["target_org"], received_date=today.isoformat(), extended="no",
                        transferred="yes", due_date=schedule.due(today, urgent=facts.urgent, extended=False).isoformat())
     event = {"transition": name, "from_state": facts.state, "to_state": changes["ati_state"],
              "actor_role": transition.actor, "note": given.get("note") or None, "ground": given.get("ground")}
     return Step(transition, changes, event, attach_document=document,
-                tell_officers=name == "transfer" or transition.actor == REQUESTER)
+                tell_officers=name in ("transfer", "cdai_decide") or transition.actor == REQUESTER)
 
 
 def is_overdue(state: str, due: datetime.date, today: datetime.date) -> bool:
@@ -189,15 +224,40 @@ def is_overdue(state: str, due: datetime.date, today: datetime.date) -> bool:
     return state in OPEN and today > due
 
 
-INBOX_SECTIONS = ("new", "due_soon", "overdue", "clarification")
+# What each has to do, in the order their inbox shows it: an institution's officers, the CDAI.
+INBOX_SECTIONS = {
+    OFFICER: ("overdue", "due_soon", "new", "in_progress", "clarification", "complaints", "compliance"),
+    CDAI: ("overdue", "to_decide", "compliance"),
+}
+INBOX_STATES = {OFFICER: OPEN | frozenset({"complaint-head", "compliance"}),
+                CDAI: frozenset({"complaint-cdai", "compliance"})}
+# The field holding the deadline of what is awaited in a state (else ``due_date``, the answer's).
+DEADLINE_FIELD = {"complaint-head": "head_answer_due", "complaint-cdai": "cdai_due", "compliance": "compliance_due"}
 
 
-def inbox_sections(state: str, due: datetime.date, today: datetime.date, soon: datetime.date) -> list[str]:
-    """The sections of the officers' inbox a request is listed in (none once it is closed)."""
-    overdue = is_overdue(state, due, today)
-    return [name for name, listed in (
-        ("new", state == "received"),
-        ("due_soon", state in ("received", "in-progress") and not overdue and today <= due <= soon),
-        ("overdue", overdue),
-        ("clarification", state == "clarification"),
-    ) if listed]
+def deadline(state: str, fields: dict[str, str | None]) -> datetime.date:
+    """The day by which what a request awaits in ``state`` is due, from its record's ``fields``."""
+    value = fields.get(DEADLINE_FIELD.get(state, "due_date")) or fields["due_date"]
+    return datetime.date.fromisoformat(value[:10])
+
+
+def inbox_sections(state: str, due: datetime.date, today: datetime.date, soon: datetime.date,
+                   role: str = OFFICER) -> list[str]:
+    """The sections of the inbox of ``role`` (officer or cdai) a request is listed in (none
+    once nothing is awaited of them); ``due`` is the :func:`deadline` of its state."""
+    late = state in INBOX_STATES[role] and today > due
+    listed = {
+        OFFICER: (
+            ("overdue", late),
+            ("due_soon", state in ("received", "in-progress") and not late and due <= soon),
+            ("new", state == "received"),
+            ("in_progress", state == "in-progress" and not late and due > soon),
+            ("clarification", state == "clarification"),
+            ("complaints", state == "complaint-head"),
+            ("compliance", state == "compliance")),
+        CDAI: (
+            ("overdue", late),
+            ("to_decide", state == "complaint-cdai"),
+            ("compliance", state == "compliance")),
+    }[role]
+    return [name for name, yes in listed if yes]

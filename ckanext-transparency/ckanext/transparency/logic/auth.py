@@ -19,6 +19,9 @@ __all__ = [
     "transparency_ati_requester_show",
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
+    "transparency_cdai_inbox",
+    "transparency_cdai_decision_list",
+    "transparency_ati_batch_show",
     "transparency_ati_request_audit",
     "transparency_ati_answer_preview",
     "transparency_ati_request_redact",
@@ -49,15 +52,26 @@ def transparency_statistics(context: Context, data_dict: DataDict) -> AuthResult
 
 
 def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> AuthResult:
-    """Any signed-in user may file a request."""
-    return _signed_in(context)
+    """Any signed-in user may file a request; a request received on paper, at the
+    counter or by post is registered by the officers of the institution that received it."""
+    if data_dict.get("channel") in (None, "", "online"):
+        return _signed_in(context)
+    owner = data_dict.get("owner_org")
+    return _officer_of(context, owner if isinstance(owner, str) else "",
+                       tk._("Only the institution's officers register the requests it received off the portal"))
+
+
+@tk.auth_allow_anonymous_access
+def transparency_ati_batch_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone: the batch page lists public records."""
+    return {"success": True}
 
 
 @tk.auth_sysadmins_check
 def transparency_ati_request_transition(context: Context, data_dict: DataDict) -> AuthResult:
     """Who may make the transition ``transition`` on the request ``id``: the
     workflow says whose it is (the requester's, the officers' or the CDAI's;
-    sysadmins act as officers and as the CDAI, never as the requester)."""
+    sysadmins act as officers, never as the requester, and as the CDAI only if members of it)."""
     pkg = model.Package.get(data_dict.get("id") or "")
     if pkg is None or pkg.type != "ati-request":
         return {"success": False, "msg": tk._("No request for information has this id")}
@@ -94,6 +108,20 @@ def transparency_ati_request_list_mine(context: Context, data_dict: DataDict) ->
 def transparency_ati_inbox(context: Context, data_dict: DataDict) -> AuthResult:
     """The institution's officers (editors and admins) and sysadmins."""
     return _officer_of(context, data_dict["id"], tk._("Only the institution's officers may see its inbox"))
+
+
+@tk.auth_sysadmins_check
+def transparency_cdai_inbox(context: Context, data_dict: DataDict) -> AuthResult:
+    """Members of the CDAI's organization, sysadmins included only if members."""
+    if portal.is_cdai(model.User.get(context.get("user") or "")):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the CDAI has this inbox")}
+
+
+@tk.auth_allow_anonymous_access
+def transparency_cdai_decision_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone: the register holds what the requests publish."""
+    return {"success": True}
 
 
 def transparency_ati_request_audit(context: Context, data_dict: DataDict) -> AuthResult:

@@ -13,10 +13,15 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
                        transparency_max_length: Validator, transparency_organization: Validator,
                        transparency_ati_choice: Validator, transparency_id_number: Validator,
                        transparency_email: Validator, transparency_phone: Validator,
-                       transparency_required_if_urgent: Validator, transparency_no_null: Validator) -> Schema:
+                       transparency_required_if_urgent: Validator, transparency_no_null: Validator,
+                       transparency_organizations: Validator, transparency_required_online: Validator,
+                       transparency_date: Validator, ignore_empty: Validator) -> Schema:
     text = [unicode_safe, strip_value, transparency_no_null]
     return {
         "owner_org": [not_empty, unicode_safe, transparency_organization],
+        "also_to": [ignore_missing, transparency_organizations],
+        "channel": [default("online"), unicode_safe, transparency_ati_choice("channel")],
+        "received_date": [ignore_empty, transparency_date],
         "title": [not_empty, *text, transparency_max_length(200)],
         "notes": [not_empty, *text, transparency_max_length(5000)],
         "document_type": [ignore_missing, *text, transparency_max_length(200)],
@@ -27,7 +32,7 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
         "full_name": [not_empty, *text, transparency_max_length(200)],
         "id_number": [not_empty, *text, transparency_id_number],
         "address": [not_empty, *text, transparency_max_length(500)],
-        "email": [not_empty, *text, transparency_email],
+        "email": [transparency_required_online, ignore_empty, *text, transparency_email],
         "phone": [ignore_missing, *text, transparency_phone],
     }
 
@@ -37,7 +42,8 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
                            strip_value: Validator, transparency_max_length: Validator,
                            transparency_no_null: Validator, transparency_organization: Validator,
                            transparency_ati_choice: Validator, url_validator: Validator,
-                           transparency_document: Validator, one_of: Validator) -> Schema:
+                           transparency_document: Validator, one_of: Validator,
+                           transparency_date: Validator) -> Schema:
     text = [ignore_missing, unicode_safe, strip_value, transparency_no_null]
     return {
         "id": [not_empty, unicode_safe, transparency_no_null],
@@ -45,12 +51,44 @@ def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unic
         "note": [*text, transparency_max_length(5000)],
         "answer": [*text, transparency_max_length(20000)],
         "ground": [ignore_missing, unicode_safe, transparency_ati_choice("refusal_ground")],
+        "decision": [ignore_missing, unicode_safe, transparency_ati_choice("cdai_decision")],
+        "comply_by": [ignore_missing, transparency_date],
         "target_org": [ignore_missing, unicode_safe, transparency_organization],
         "document_name": [*text, transparency_max_length(200)],
         "document_url": [ignore_missing, unicode_safe, url_validator],
         "upload": [ignore_missing, transparency_document],
         "document_audience": [ignore_missing, unicode_safe, one_of(["public", "requester"])],
         "redact": [*text, transparency_max_length(5000)],
+    }
+
+
+@tk.validator_args
+def ati_batch_show(not_empty: Validator, unicode_safe: Validator, transparency_no_null: Validator,
+                   transparency_max_length: Validator) -> Schema:
+    return {"batch": [not_empty, unicode_safe, transparency_no_null, transparency_max_length(40)]}
+
+
+@tk.validator_args
+def inbox_sort(default: Validator, unicode_safe: Validator, one_of: Validator) -> Schema:
+    return {"sort": [default("deadline"), unicode_safe, one_of(["deadline", "-deadline"])]}
+
+
+def ati_inbox() -> Schema:
+    return dict(package_id(), **inbox_sort())
+
+
+@tk.validator_args
+def cdai_decision_list(ignore_missing: Validator, unicode_safe: Validator, strip_value: Validator,
+                       default: Validator, transparency_organization: Validator,
+                       transparency_ati_choice: Validator, transparency_max_length: Validator,
+                       transparency_no_null: Validator, natural_number_validator: Validator,
+                       is_positive_integer: Validator, transparency_at_most: Validator) -> Schema:
+    return {
+        "q": [ignore_missing, unicode_safe, strip_value, transparency_no_null, transparency_max_length(200)],
+        "institution": [ignore_missing, unicode_safe, transparency_organization],
+        "decision": [ignore_missing, unicode_safe, transparency_ati_choice("cdai_decision")],
+        "year": [ignore_missing, natural_number_validator, transparency_at_most(9999)],
+        "page": [default(1), is_positive_integer, transparency_at_most(500)],
     }
 
 

@@ -95,6 +95,15 @@ def transparency_max_length(length: int):
     return validator
 
 
+def transparency_at_most(highest: int):
+    """A number no higher than ``highest``."""
+    def validator(value: Any, context: Context) -> Any:
+        if value > highest:
+            raise tk.Invalid(tk._("At most {highest}").format(highest=highest))
+        return value
+    return validator
+
+
 def transparency_no_null(value: Any, context: Context) -> Any:
     """Text without NUL characters (PostgreSQL refuses them)."""
     if isinstance(value, str) and "\x00" in value:
@@ -108,6 +117,19 @@ def transparency_organization(value: Any, context: Context) -> Any:
     if group is None or not group.is_organization or group.state != "active":
         raise tk.Invalid(tk._("No institution is named {name}").format(name=value))
     return group.id
+
+
+def transparency_organizations(value: Any, context: Context) -> Any:
+    """Names or ids of active institutions (a list, or one); returns their ids."""
+    values = value if isinstance(value, list) else [value]
+    return [transparency_organization(v, context) for v in values if v != ""]
+
+
+def transparency_required_online(key: Any, data: dict[Any, Any], errors: dict[Any, Any], context: Context) -> None:
+    """Required of a request filed on the portal; an officer registering one received
+    otherwise may leave it empty (the requester may have given no e-mail)."""
+    if data.get(("channel",)) in (None, "", "online") and not data.get(key):
+        errors[key].append(tk._("Missing value"))
 
 
 def transparency_ati_choice(field_name: str):

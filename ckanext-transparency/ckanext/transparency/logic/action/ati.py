@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import uuid
 from typing import Any
 
 from flask import has_request_context
@@ -13,7 +14,8 @@ from ckan import authz, model
 from ckan.types import Context, DataDict
 
 from ... import ati, choices, documents, mail, portal, privacy, redaction, workflow
-from ...model import AtiDocument, AtiEvent, AtiRequester, Redaction, next_tracking_number, open_requests
+from ...model import (AtiDocument, AtiEvent, AtiRequester, Redaction, batch_requests, filings_since,
+                      next_tracking_number, open_requests)
 from .. import schema as schemas
 from ...portal import site_context
 from .common import show, validate
@@ -25,6 +27,9 @@ __all__ = [
     "transparency_ati_requester_show",
     "transparency_ati_request_list_mine",
     "transparency_ati_inbox",
+    "transparency_cdai_inbox",
+    "transparency_cdai_decision_list",
+    "transparency_ati_batch_show",
     "transparency_ati_request_audit",
     "transparency_ati_answer_preview",
     "transparency_ati_request_redact",
@@ -33,16 +38,32 @@ __all__ = [
 
 
 def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Files a request for access to information, as the signed-in user.
+    """Files a request for access to information, as the signed-in user; or registers,
+    for an institution's officer, a request that the institution received on paper, at
+    its counter or by post (``channel``), with its real date of receipt.
 
     The public record (a package of type ``ati-request``) holds the subject, the
-    institution, dates, state and deadline; the identity is kept apart, readable
-    by the requester, the institution's officers and sysadmins only. An e-mail
-    acknowledges receipt. The request, its identity, history and e-mails are
-    saved together or not at all.
+    institution, the channel, dates, state and deadline; the identity is kept apart,
+    readable by the requester, the institution's officers and sysadmins only. An
+    e-mail acknowledges receipt (when an address is given). The request, its
+    identity, history and e-mails are saved together or not at all.
+
+    A request may be sent to several institutions at once (``also_to``): each gets
+    its own record, tracking number, deadline and answer, all sharing a ``batch``
+    (see ``transparency_ati_batch_show``). A batch is one filing for the daily limits.
 
     :param owner_org: the institution asked (name or id)
     :type owner_org: string
+    :param also_to: other institutions to send the same request to (names or ids; at
+        most ``ckanext.transparency.ati.batch_max`` institutions in all; online only)
+    :type also_to: list of strings
+    :param channel: ``online`` (the default: filed by the signed-in user), or, for the
+        institution's officers, ``paper``, ``counter`` or ``post``
+    :type channel: string
+    :param received_date: the day the institution received it, YYYY-MM-DD (channels
+        other than ``online``): not in the future, nor before the institution joined
+        the portal; the deadline runs from it
+    :type received_date: string
     :param title: the subject
     :type title: string
     :param notes: the information requested
@@ -63,62 +84,108 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
     :type id_number: string
     :param address: postal address (kept private)
     :type address: string
-    :param email: e-mail address (kept private)
+    :param email: e-mail address (kept private; optional for a registered request)
     :type email: string
     :param phone: phone number (optional, kept private)
     :type phone: string
-    :returns: the public record, with ``tracking_number``
+    :returns: the public record, with ``tracking_number`` (and ``batch``, if sent to several)
     :rtype: dictionary
     """
     tk.check_access("transparency_ati_request_submit", context, data_dict)
     data = validate(data_dict, schemas.ati_request_submit(), context)
     user = model.User.get(context["user"])
+    institutions = list(dict.fromkeys([data["owner_org"], *data.get("also_to", [])]))
+    registered = data["channel"] != "online"
+    if registered:
+        received = _date_of_receipt(data)
+        if len(institutions) > 1:
+            raise tk.ValidationError({"also_to": [tk._(
+                "A request received off the portal is registered by each institution that received it")]})
+    else:
+        if data.get("received_date"):
+            raise tk.ValidationError({"received_date": [tk._(
+                "A request filed on the portal is received the day it is filed")]})
+        received = portal.today()
+        _check_limits(context, user, len(institutions))
+    batch = uuid.uuid4().hex[:12] if len(institutions) > 1 else None
+    filed = [_file(data, org_id, received, user, registered, batch, _address_hash(context))
+             for org_id in institutions]
+    model.repo.commit()
+    mail.send_soon()
+    return filed[0]
+
+
+def _date_of_receipt(data: dict[str, Any]) -> datetime.date:
+    """The real date of receipt of a registered request, if it can be true."""
+    received = data.get("received_date")
+    if received is None:
+        raise tk.ValidationError({"received_date": [tk._("Give the date the institution received the request")]})
+    if received > portal.today():
+        raise tk.ValidationError({"received_date": [tk._("The date of receipt cannot be in the future")]})
+    joined = model.Group.get(data["owner_org"]).created.date()
+    if received < joined:
+        raise tk.ValidationError({"received_date": [tk._(
+            "The institution has been on the portal since {date}: the date of receipt cannot be earlier").format(
+                date=tk.h.render_datetime(joined))]})
+    return received
+
+
+def _check_limits(context: Context, user: model.User, institutions: int) -> None:
+    """The daily limits, per user and per network address, count filings: a batch sent to
+    several institutions is one filing, of at most ``batch_max`` institutions."""
+    batch_max = tk.config.get("ckanext.transparency.ati.batch_max")
+    if institutions > batch_max:
+        raise tk.ValidationError({"also_to": [tk._(
+            "A request may be sent to {limit} institutions at most at once").format(limit=batch_max)]})
     since = datetime.datetime.utcnow() - datetime.timedelta(days=1)
-    recent = model.Session.query(AtiRequester).filter(AtiRequester.user_id == user.id,
-                                                      AtiRequester.created > since).count()
     limit = tk.config.get("ckanext.transparency.ati.daily_limit")
-    if recent >= limit:
+    if filings_since(since, AtiRequester.user_id == user.id) >= limit:
         raise tk.ValidationError({"owner_org": [tk._(
             "You have filed {limit} requests in the last 24 hours, the most allowed; "
             "try again tomorrow").format(limit=limit)]})
-
     address = _address_hash(context)
     if address:
-        from_address = model.Session.query(AtiRequester).filter(AtiRequester.address_hash == address,
-                                                                AtiRequester.created > since).count()
         address_limit = tk.config.get("ckanext.transparency.ati.daily_limit_per_address")
-        if from_address >= address_limit:
+        if filings_since(since, AtiRequester.address_hash == address) >= address_limit:
             raise tk.ValidationError({"owner_org": [tk._(
                 "{limit} requests were filed from your network address in the last 24 hours, the most "
                 "allowed; try again tomorrow").format(limit=address_limit)]})
 
-    received = portal.today()
+
+def _file(data: dict[str, Any], org_id: str, received: datetime.date, user: model.User, registered: bool,
+          batch: str | None, address: str | None) -> dict[str, Any]:
+    """Saves one request (not committed): its record, its requester's identity, its
+    history's first entry, its e-mails."""
     number = ati.tracking_number(received.year, next_tracking_number(received.year))
     while model.Package.get(number.lower()) is not None:  # a name taken before names were reserved
         number = ati.tracking_number(received.year, next_tracking_number(received.year))
     pkg_context = dict(site_context(), defer_commit=True)
     who = privacy.Identity(full_name=data["full_name"], address=data["address"], id_number=data["id_number"],
-                           email=data["email"], phone=data.get("phone", ""))
-    pkg = tk.get_action("package_create")(pkg_context, {
+                           email=data.get("email", ""), phone=data.get("phone", ""))
+    record = {
         "type": "ati-request", "name": number.lower(), "tracking_number": number,
         "title": privacy.mask(data["title"], who), "notes": privacy.mask(data["notes"], who),
-        "owner_org": data["owner_org"],
+        "owner_org": org_id, "channel": data["channel"],
         "document_type": privacy.mask(data.get("document_type", ""), who),
         "period_covered": privacy.mask(data.get("period_covered", ""), who),
         "delivery": data["delivery"], "urgent": "yes" if data["urgent"] else "no",
         "ati_state": "received", "extended": "no", "received_date": received.isoformat(),
         "due_date": ati.due_date(received, urgent=data["urgent"], extended=False).isoformat(),
-    })
+    }
+    if batch:
+        record["batch"] = batch
+    pkg = tk.get_action("package_create")(pkg_context, record)
     model.Session.add(AtiRequester(
-        package_id=pkg["id"], user_id=user.id, full_name=data["full_name"], id_number=data["id_number"],
-        address=data["address"], email=data["email"], phone=data.get("phone"),
-        urgent_reason=data.get("urgent_reason"), address_hash=address, original_text=data["title"] + "\n\n" + data["notes"]))
-    model.Session.add(AtiEvent(package_id=pkg["id"], transition="submit", from_state=None,
-                               to_state="received", actor_role=workflow.REQUESTER, user_id=user.id))
-    ati.mail_acknowledgement(pkg, data["email"])
+        package_id=pkg["id"], user_id=None if registered else user.id, full_name=data["full_name"],
+        id_number=data["id_number"], address=data["address"], email=data.get("email", ""), phone=data.get("phone"),
+        urgent_reason=data.get("urgent_reason"), address_hash=None if registered else address,
+        original_text=data["title"] + "\n\n" + data["notes"]))
+    model.Session.add(AtiEvent(package_id=pkg["id"], transition="register" if registered else "submit",
+                               from_state=None, to_state="received",
+                               actor_role=workflow.OFFICER if registered else workflow.REQUESTER, user_id=user.id))
+    if data.get("email"):
+        ati.mail_acknowledgement(pkg, data["email"])
     ati.mail_officers(pkg, "Nouvelle demande / طلب جديد", "Nouvelle demande d'accès à l'information :")
-    model.repo.commit()
-    mail.send_soon()
     return pkg
 
 
@@ -141,9 +208,12 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     Officers of the institution asked: ``start``, ``request_clarification``,
     ``extend`` (once, before the deadline, with a reason), ``answer``,
     ``answer_partly`` and ``refuse`` (with an article 7 ``ground``),
-    ``not_held``, ``transfer`` (to ``target_org``), ``head_answer``. The
-    requester: ``clarify``, ``withdraw``, ``complain_head``, ``complain_cdai``.
-    Sysadmins, for the CDAI: ``cdai_decide``.
+    ``not_held``, ``transfer`` (to ``target_org``), ``head_answer``, ``comply`` (with
+    the CDAI's decision). The requester: ``clarify``, ``withdraw``, ``complain_head``,
+    ``complain_cdai``. The CDAI (members of its organization): ``cdai_decide``, with a
+    ``decision`` and its reasoning (``note``); a decision the institution must carry
+    out (upheld, partly upheld, disclosure ordered) opens the compliance step until
+    ``comply_by``.
 
     :param id: the request's id or name
     :type id: string
@@ -155,6 +225,12 @@ def transparency_ati_request_transition(context: Context, data_dict: DataDict) -
     :type answer: string
     :param ground: the article 7 ground (``refuse``, ``answer_partly``)
     :type ground: string
+    :param decision: the CDAI's decision (``cdai_decide``): upheld, partly-upheld,
+        disclosure-ordered, rejected or inadmissible
+    :type decision: string
+    :param comply_by: the day the institution must comply by, YYYY-MM-DD (``cdai_decide``
+        with upheld, partly-upheld or disclosure-ordered)
+    :type comply_by: string
     :param target_org: the institution the request is transferred to
     :type target_org: string
     :param upload: a document given with the answer (officers; multipart upload)
@@ -263,29 +339,118 @@ def transparency_ati_request_list_mine(context: Context, data_dict: DataDict) ->
 
 @tk.side_effect_free
 def transparency_ati_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """An institution's open requests for its officers: new, due soon, overdue and
-    awaiting the requester's clarification (from the database: right even while
-    Solr is away), at most 100 of each by due date.
+    """An institution's whole workload for its officers, grouped by what to do next:
+    overdue, due soon, new (to acknowledge and answer), in progress (not yet due
+    soon), awaiting the requester's clarification, complaints to the head to answer,
+    CDAI decisions to comply with. From the database: right even while Solr is away.
+    At most 100 of each, by deadline (the answer's, the complaint's or the
+    compliance's, as the state awaits); each record has its ``deadline``.
 
     :param id: the institution (name or id)
     :type id: string
-    :returns: ``{"new": [...], "due_soon": [...], "overdue": [...], "clarification": [...]}``
+    :param sort: ``deadline`` (soonest first, the default) or ``-deadline``
+    :type sort: string
+    :returns: ``{"overdue": [...], "due_soon": [...], "new": [...], "in_progress": [...],
+        "clarification": [...], "complaints": [...], "compliance": [...]}``
     :rtype: dictionary
     """
-    data = validate(data_dict, schemas.package_id(), context)
+    data = validate(data_dict, schemas.ati_inbox(), context)
     org = model.Group.get(data["id"])
     if org is None or not org.is_organization:
         raise tk.ObjectNotFound(tk._("No institution is named {name}").format(name=data["id"]))
     tk.check_access("transparency_ati_inbox", context, {"id": org.id})
+    return _inbox(context, org.id, workflow.OFFICER, data["sort"])
+
+
+@tk.side_effect_free
+def transparency_cdai_inbox(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The CDAI's workload, every institution: complaints to decide (within 30 days)
+    and decisions whose compliance is awaited, and those overdue; from the database,
+    by deadline, at most 100 of each, each record with its ``deadline``. Members of
+    the CDAI's organization (``ckanext.transparency.cdai_organization``) only.
+
+    :param sort: ``deadline`` (soonest first, the default) or ``-deadline``
+    :type sort: string
+    :returns: ``{"overdue": [...], "to_decide": [...], "compliance": [...]}``
+    :rtype: dictionary
+    """
+    data = validate(data_dict, schemas.inbox_sort(), context)
+    tk.check_access("transparency_cdai_inbox", context, data)
+    return _inbox(context, None, workflow.CDAI, data["sort"])
+
+
+@tk.side_effect_free
+def transparency_ati_batch_show(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """The requests of a batch (one request sent to several institutions at once),
+    each with its own tracking number, state, deadline and answer: their public
+    records, from the database.
+
+    :param batch: the batch's id (``batch`` of any of its requests)
+    :type batch: string
+    :rtype: list of dictionaries
+    """
+    data = validate(data_dict, schemas.ati_batch_show(), context)
+    tk.check_access("transparency_ati_batch_show", context, data)
+    ids = batch_requests(data["batch"])
+    if not ids:
+        raise tk.ObjectNotFound(tk._("No batch of requests has this id"))
+    return [tk.get_action("package_show")({"user": context.get("user")}, {"id": pid}) for pid in ids]
+
+
+@tk.side_effect_free
+def transparency_cdai_decision_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The public register of the CDAI's decisions, newest first: each request decided,
+    with its institution, the decision, its date and reasoning, and whether and when the
+    institution complied. Only what the requests publish (no personal data). Built on
+    the portal's search.
+
+    :param q: words of the subject or the reasoning (optional)
+    :type q: string
+    :param institution: an institution's name or id (optional)
+    :type institution: string
+    :param decision: upheld, partly-upheld, disclosure-ordered, rejected or inadmissible (optional)
+    :type decision: string
+    :param year: the year of the decision (optional)
+    :type year: int
+    :param page: the page of 20 decisions (default 1)
+    :type page: int
+    :returns: ``count``, ``results`` (the requests' public records) and ``facets``
+        (``organization``, ``cdai_decision``, ``cdai_decision_year``: name, label, count)
+    :rtype: dictionary
+    """
+    tk.check_access("transparency_cdai_decision_list", context, data_dict)
+    data = validate(data_dict, schemas.cdai_decision_list(), context)
+    fq = ["+dataset_type:ati-request", "+cdai_decision:[* TO *]"]
+    if data.get("institution"):
+        fq.append(f"+owner_org:{data['institution']}")
+    if data.get("decision"):
+        fq.append(f"+cdai_decision:{data['decision']}")
+    if data.get("year"):
+        fq.append(f"+cdai_decision_year:{data['year']}")
+    fields = ["organization", "cdai_decision", "cdai_decision_year"]
+    result = tk.get_action("package_search")({"user": context.get("user")}, {
+        "q": data.get("q", ""), "fq": " ".join(fq), "sort": "cdai_decision_date desc, name desc",
+        "rows": 20, "start": 20 * (data["page"] - 1), "facet.field": fields, "facet.limit": -1,
+        "facet.mincount": 1})
+    return {"count": result["count"], "results": result["results"],
+            "facets": {field: [{"name": i["name"], "label": i["display_name"], "count": i["count"]}
+                               for i in result["search_facets"].get(field, {}).get("items", [])]
+                       for field in fields}}
+
+
+def _inbox(context: Context, org_id: str | None, role: str, sort: str) -> dict[str, list[dict[str, Any]]]:
     today = portal.today()
     soon = ati.calendar().add_working_days(today, tk.config.get("ckanext.transparency.ati.due_soon_days"))
-    sections: dict[str, list[str]] = {name: [] for name in workflow.INBOX_SECTIONS}
-    for package_id, state, due in open_requests(org.id, workflow.OPEN):
-        for name in workflow.inbox_sections(state, datetime.date.fromisoformat(due[:10]), today, soon):
-            sections[name].append(package_id)
+    fields = ("due_date", *workflow.DEADLINE_FIELD.values())
+    sections: dict[str, list[tuple[datetime.date, str]]] = {name: [] for name in workflow.INBOX_SECTIONS[role]}
+    for package_id, state, values in open_requests(org_id, workflow.INBOX_STATES[role], fields):
+        due = workflow.deadline(state, values)
+        for name in workflow.inbox_sections(state, due, today, soon, role):
+            sections[name].append((due, package_id))
     show = tk.get_action("package_show")
-    return {name: [show({"user": context["user"]}, {"id": pid}) for pid in ids[:100]]
-            for name, ids in sections.items()}
+    return {name: [dict(show({"user": context["user"]}, {"id": pid}), deadline=due.isoformat())
+                   for due, pid in sorted(items, reverse=sort.startswith("-"))[:100]]
+            for name, items in sections.items()}
 
 
 @tk.side_effect_free

@@ -22,7 +22,9 @@ from .common import validate
 
 __all__ = ["transparency_statistics"]
 
-COMPLAINT_STATES = ("complaint-head", "head-answered", "complaint-cdai", "cdai-decided")
+CDAI_STATES = ("complaint-cdai", "cdai-decided", "compliance", "complied")
+DECIDED_STATES = ("cdai-decided", "compliance", "complied")
+COMPLAINT_STATES = ("complaint-head", "head-answered", *CDAI_STATES)
 
 
 @tk.side_effect_free
@@ -38,7 +40,7 @@ def transparency_statistics(context: Context, data_dict: DataDict) -> dict[str, 
     :type end: string
     :returns: ``filters`` (as understood) and four sections:
         ``requests`` (received, answered, by outcome, on time, working days to
-        answer, overdue, withdrawn, transferred, complaints, by refusal ground,
+        answer, overdue, withdrawn, transferred, complaints, by refusal ground, by channel,
         by month, institutions ranked by answers within the deadline),
         ``action_plan`` (commitments by status, IRM completion and policy area;
         commitments with late milestones by institution; the period does not
@@ -88,7 +90,7 @@ def _requests(search: _Search, start: datetime.date | None, end: datetime.date |
         fq += " +received_date:[{} TO {}]".format(
             f"{start.isoformat()}T00:00:00Z" if start else "*", f"{end.isoformat()}T00:00:00Z" if end else "*")
     received, facets = search.facets(fq, ["organization", "ati_state", "outcome", "refusal_ground",
-                                          "received_month", "answer_working_days", "transferred"])
+                                          "received_month", "answer_working_days", "transferred", "channel"])
     answered_by_org = _counts(search.facets(fq + " +answered_date:[* TO *]", ["organization"])[1]["organization"])
     on_time_by_org = _counts(search.facets(fq + " +on_time:yes", ["organization"])[1]["organization"])
     overdue_by_org = _counts(search.facets(fq + " +overdue:yes", ["organization"])[1]["organization"])
@@ -115,8 +117,10 @@ def _requests(search: _Search, start: datetime.date | None, end: datetime.date |
         # Complaints go head first, then the CDAI: the state tells how far each went.
         "complaints": {"head": sum(states.get(s, 0) for s in COMPLAINT_STATES),
                        "head_answered": states.get("head-answered", 0),
-                       "cdai": states.get("complaint-cdai", 0) + states.get("cdai-decided", 0),
-                       "cdai_decided": states.get("cdai-decided", 0)},
+                       "cdai": sum(states.get(s, 0) for s in CDAI_STATES),
+                       "cdai_decided": sum(states.get(s, 0) for s in DECIDED_STATES),
+                       "complied": states.get("complied", 0)},
+        "by_channel": facets["channel"],
         "by_month": figures.months(_counts(facets["received_month"])),
         "by_institution": institutions,
     }
