@@ -60,7 +60,8 @@ def _refresh() -> bool:
     if answered:
         _index_queued()
         done = ati.daily()
-        click.echo("{reindexed} open requests reindexed, {reminded} reminders queued".format(**done))
+        click.echo("{reindexed} open requests reindexed, {reminded} reminders to officers and {told} to "
+                   "requesters queued".format(**done))
         done = consultations.daily()
         click.echo("{reindexed} consultations reindexed, {notices} notices queued".format(**done))
         click.echo("{} commitments reindexed (late milestones)".format(indexing.reindex_type("commitment")))

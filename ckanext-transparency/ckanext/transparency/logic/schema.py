@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, Validator
 
-from .. import bulk, choices, consultations
+from .. import bulk, choices, consultations, mail
 
 
 @tk.validator_args
@@ -13,7 +13,8 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
                        transparency_max_length: Validator, transparency_organization: Validator,
                        transparency_ati_choice: Validator, transparency_id_number: Validator,
                        transparency_email: Validator, transparency_phone: Validator,
-                       transparency_required_if_urgent: Validator, transparency_no_null: Validator) -> Schema:
+                       transparency_required_if_urgent: Validator, transparency_no_null: Validator,
+                       one_of: Validator) -> Schema:
     text = [unicode_safe, strip_value, transparency_no_null]
     return {
         "owner_org": [not_empty, unicode_safe, transparency_organization],
@@ -29,6 +30,7 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
         "address": [not_empty, *text, transparency_max_length(500)],
         "email": [not_empty, *text, transparency_email],
         "phone": [ignore_missing, *text, transparency_phone],
+        "language": [ignore_missing, unicode_safe, one_of(tk.config.get("ckan.locales_offered") or mail.LANGUAGES)],
     }
 
 

@@ -67,6 +67,9 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
     :type email: string
     :param phone: phone number (optional, kept private)
     :type phone: string
+    :param language: the language of the requester's e-mails (``fr``, ``ar``,
+        ``en``; default: the page's, or the portal's default language)
+    :type language: string
     :returns: the public record, with ``tracking_number``
     :rtype: dictionary
     """
@@ -92,6 +95,8 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
                 "{limit} requests were filed from your network address in the last 24 hours, the most "
                 "allowed; try again tomorrow").format(limit=address_limit)]})
 
+    language = data.get("language") or (portal.language() if has_request_context()
+                                        else tk.config.get("ckan.locale_default"))
     received = portal.today()
     number = ati.tracking_number(received.year, next_tracking_number(received.year))
     while model.Package.get(number.lower()) is not None:  # a name taken before names were reserved
@@ -112,11 +117,12 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
     model.Session.add(AtiRequester(
         package_id=pkg["id"], user_id=user.id, full_name=data["full_name"], id_number=data["id_number"],
         address=data["address"], email=data["email"], phone=data.get("phone"),
-        urgent_reason=data.get("urgent_reason"), address_hash=address, original_text=data["title"] + "\n\n" + data["notes"]))
+        urgent_reason=data.get("urgent_reason"), address_hash=address, original_text=data["title"] + "\n\n" + data["notes"],
+        language=language))
     model.Session.add(AtiEvent(package_id=pkg["id"], transition="submit", from_state=None,
                                to_state="received", actor_role=workflow.REQUESTER, user_id=user.id))
-    ati.mail_acknowledgement(pkg, data["email"])
-    ati.mail_officers(pkg, "Nouvelle demande / طلب جديد", "Nouvelle demande d'accès à l'information :")
+    ati.mail_acknowledgement(pkg, data["email"], language)
+    ati.mail_officers(pkg, "new")
     model.repo.commit()
     mail.send_soon()
     return pkg
