@@ -45,3 +45,70 @@ def test_refusal_tells_the_ground_the_article_and_the_complaint_window(people, s
     assert f"http://test.transparency.local/ati-request/{pkg['name']}" in mine
     assert subject == f"[{pkg['tracking_number']}] " + {
         "fr": "Votre demande a été refusée / تم رفض طلبكم", "ar": "تم رفض طلبكم / Votre demande a été refusée"}[lang]
+
+
+def test_extension_tells_the_new_due_date_in_arabic_then_french(people, smtp, freezer):
+    freezer.move_to("2026-11-02 10:00:00")
+    pkg = submit(people["requester"], language="ar")
+    done = transition(people["officer"], pkg, "extend", note="Documents dispersés entre plusieurs services.")
+    subject, body = _mails(smtp)[-1]
+    mine, other = body.split(mail.SEPARATOR.strip())
+    new_due = datetime.date.fromisoformat(done["due_date"])
+    assert new_due > datetime.date.fromisoformat(pkg["due_date"])
+    assert subject.endswith("تم تمديد أجل طلبكم / Le délai de votre demande est prolongé")
+    assert f"الأجل الجديد هو {_date(new_due, 'ar')}" in mine
+    assert f"La nouvelle échéance est le {_date(new_due, 'fr')}" in other
+    assert "Documents dispersés entre plusieurs services." in mine
+
+
+def _refresh(cli) -> str:
+    from ckan.cli.cli import ckan as ckan_command
+    result = cli.invoke(ckan_command, ["transparency", "refresh"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_reminders_overdue_window_closing_and_head_overdue_are_sent_once(cli, people, smtp, freezer):
+    calendar = ati.calendar()
+    freezer.move_to("2026-11-02 10:00:00")
+    pkg = submit(people["requester"])  # French: the portal's default language
+    due = datetime.date.fromisoformat(pkg["due_date"])
+    mail.send_pending()
+    smtp.messages.clear()
+
+    freezer.move_to(f"{due + datetime.timedelta(days=1)} 10:00:00")
+    assert "1 to requesters" in _refresh(cli)
+    assert "0 to requesters" in _refresh(cli)  # once
+    (subject, body), = _mails(smtp)
+    last_day = calendar.add_working_days(due, workflow.COMPLAINT_HEAD_DAYS)
+    assert subject == f"[{pkg['tracking_number']}] Votre demande est en retard / تجاوز طلبكم أجل الرد"
+    assert f"devait répondre à votre demande au plus tard le {_date(due, 'fr')}" in body
+    assert f"chef de l'institution jusqu'au {_date(last_day, 'fr')}" in body
+    assert f"رئيس المؤسسة إلى غاية {_date(last_day, 'ar')}" in body
+    smtp.messages.clear()
+
+    freezer.move_to(f"{last_day - datetime.timedelta(days=2)} 10:00:00")
+    assert "1 to requesters" in _refresh(cli)
+    (subject, body), = _mails(smtp)
+    assert "Derniers jours pour une réclamation au chef de l'institution" in subject
+    assert f"prend fin le {_date(last_day, 'fr')}" in body
+    smtp.messages.clear()
+
+    transition(people["requester"], pkg, "complain_head", note="Aucune réponse reçue.")
+    head_due = calendar.add_working_days(last_day - datetime.timedelta(days=2), workflow.HEAD_ANSWER_DAYS)
+    (subject, body), = _mails(smtp)
+    assert f"doit répondre à votre réclamation au plus tard le {_date(head_due, 'fr')}" in body
+    smtp.messages.clear()
+    freezer.move_to(f"{head_due + datetime.timedelta(days=1)} 10:00:00")
+    assert "1 to requesters" in _refresh(cli)
+    assert "0 to requesters" in _refresh(cli)
+    mail.send_pending()
+    to_requester = smtp.bodies(IDENTITY["email"])
+    to_officers = smtp.to("officer@mrafp.example.ma")
+    assert len(to_requester) == 1 and f"au plus tard le {_date(head_due, 'fr')} et ne l'a pas fait" in to_requester[0]
+    cdai_last = head_due + datetime.timedelta(days=workflow.COMPLAINT_CDAI_DAYS)
+    assert f"(CDAI, article 19 de la loi 31-13) jusqu'au {_date(cdai_last, 'fr')}" in to_requester[0]
+    assert [str(m["Subject"]) for m in to_officers] == [
+        f"[{pkg['tracking_number']}] Réclamation au chef de l'institution restée sans réponse / "
+        "شكاية إلى رئيس المؤسسة بقيت دون جواب"]
+    assert "complain_head" not in to_officers[0].get_body().get_content()
