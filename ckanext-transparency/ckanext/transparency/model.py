@@ -242,6 +242,61 @@ def request_clock(states: frozenset[str], since: datetime.date) -> list[tuple[st
     return [(pid, value, due_date, at.date() if at else None) for pid, value, due_date, at in rows]
 
 
+def followers() -> list[str]:
+    """Ids of the active users who follow a request, an institution or a search."""
+    requests = (sa.select(model.UserFollowingDataset.follower_id)
+                .join(model.Package, model.Package.id == model.UserFollowingDataset.object_id)
+                .where(model.Package.type == "ati-request"))
+    institutions = (sa.select(model.UserFollowingGroup.follower_id)
+                    .join(model.Group, model.Group.id == model.UserFollowingGroup.object_id)
+                    .where(model.Group.is_organization.is_(True)))
+    searches = sa.select(SavedSearch.user_id)
+    ids = sa.union(requests, institutions, searches).subquery()
+    return [uid for (uid,) in model.Session.query(model.User.id).filter(
+        model.User.id.in_(sa.select(ids.c[0])), model.User.state == "active").order_by(model.User.id)]
+
+
+def followed(user_id: str) -> tuple[list[str], list[str]]:
+    """The ids of the requests and of the institutions ``user_id`` follows."""
+    requests = (model.Session.query(model.Package.id)
+                .join(model.UserFollowingDataset, model.UserFollowingDataset.object_id == model.Package.id)
+                .filter(model.UserFollowingDataset.follower_id == user_id, model.Package.type == "ati-request",
+                        model.Package.state == "active", model.Package.private.is_(False)))
+    institutions = (model.Session.query(model.Group.id)
+                    .join(model.UserFollowingGroup, model.UserFollowingGroup.object_id == model.Group.id)
+                    .filter(model.UserFollowingGroup.follower_id == user_id, model.Group.is_organization.is_(True),
+                            model.Group.state == "active"))
+    return [pid for (pid,) in requests.order_by(model.Package.id)], [gid for (gid,) in institutions.order_by(model.Group.id)]
+
+
+def events_since(package_ids: list[str], since: datetime.datetime) -> list[AtiEvent]:
+    """The history entries of these requests made after ``since``, oldest first."""
+    return (model.Session.query(AtiEvent).filter(AtiEvent.package_id.in_(package_ids), AtiEvent.created > since)
+            .order_by(AtiEvent.package_id, AtiEvent.id).all()) if package_ids else []
+
+
+def published_since(org_ids: list[str], since: datetime.datetime, types: tuple[str, ...]) -> list[str]:
+    """Ids of the public records of ``types`` these institutions published after ``since``."""
+    return [pid for (pid,) in model.Session.query(model.Package.id).filter(
+        model.Package.owner_org.in_(org_ids), model.Package.type.in_(types), model.Package.state == "active",
+        model.Package.private.is_(False), model.Package.metadata_created > since)
+        .order_by(model.Package.owner_org, model.Package.metadata_created)] if org_ids else []
+
+
+def stop_following(user_id: str) -> None:
+    """Ends everything the digest of ``user_id`` is about: followed requests,
+    institutions and saved searches (consultations keep their own notices)."""
+    requests = sa.select(model.Package.id).where(model.Package.type == "ati-request")
+    model.Session.query(model.UserFollowingDataset).filter(
+        model.UserFollowingDataset.follower_id == user_id,
+        model.UserFollowingDataset.object_id.in_(requests)).delete(synchronize_session=False)
+    institutions = sa.select(model.Group.id).where(model.Group.is_organization.is_(True))
+    model.Session.query(model.UserFollowingGroup).filter(
+        model.UserFollowingGroup.follower_id == user_id,
+        model.UserFollowingGroup.object_id.in_(institutions)).delete(synchronize_session=False)
+    model.Session.query(SavedSearch).filter(SavedSearch.user_id == user_id).delete(synchronize_session=False)
+
+
 class DocumentText(tk.BaseModel):
     """The text read from an uploaded document (documents.py), indexed with its record."""
     __tablename__ = "transparency_document_text"

@@ -178,3 +178,14 @@ def statistics(ignore_missing: Validator, unicode_safe: Validator, transparency_
     return {"institution": [ignore_missing, unicode_safe, transparency_organization],
             "start": [ignore_missing, transparency_date],
             "end": [ignore_missing, transparency_date]}
+
+
+@tk.validator_args
+def saved_search(ignore_missing: Validator, not_empty: Validator, unicode_safe: Validator, strip_value: Validator,
+                 transparency_max_length: Validator, one_of: Validator,
+                 transparency_search_filters: Validator) -> Schema:
+    return {
+        "dataset_type": [not_empty, unicode_safe, one_of(tk.h.scheming_dataset_schemas().keys())],
+        "q": [ignore_missing, unicode_safe, strip_value, transparency_max_length(500)],
+        "filters": [ignore_missing, transparency_search_filters],
+    }
