@@ -146,11 +146,15 @@ def mail_requester_state(pkg: dict[str, Any], kind: str, **extra: Any) -> None:
     (``templates/transparency/emails/request/<kind>.txt``)."""
     who = requester(pkg["id"])
     if who is not None:
-        mail_acknowledgement(pkg, who.email, who.language, kind, **extra)
+        _mail_requester(pkg, who.email, who.language, kind, extra)
 
 
-def mail_acknowledgement(pkg: dict[str, Any], email: str, language: str, kind: str = "submit", **extra: Any) -> None:
-    """Writes to a requester known by ``email`` and ``language`` (the receipt by default)."""
+def mail_acknowledgement(pkg: dict[str, Any], email: str, language: str) -> None:
+    """The receipt of a request, to ``email`` in ``language`` first."""
+    _mail_requester(pkg, email, language, "submit", {})
+
+
+def _mail_requester(pkg: dict[str, Any], email: str, language: str, kind: str, extra: dict[str, Any]) -> None:
     mail.send([email], f"transparency/emails/request/{kind}.txt", language, f"[{pkg['tracking_number']}] ",
               **_letter(pkg, **extra))
 
