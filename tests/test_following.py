@@ -92,3 +92,15 @@ def test_a_search_is_followed_from_its_page(app, people, lang, label):
     assert saved["q"] == "budget" and saved["filters"] == [["category", "budget"]]
     assert BeautifulSoup(app.get(lang + "/publication/").body, "html.parser").select_one(
         "form.transparency-follow-search") is None  # signed out: nothing to follow with
+
+
+@pytest.mark.parametrize("lang,label", [("", "Suivre"), ("/ar", "متابعة")])
+def test_requests_and_institutions_are_followed_with_the_button_of_their_page(app, people, lang, label):
+    pkg = submit(people["requester"])
+    headers = {"Authorization": people["citizen"]["token"]}
+    for url, follow in ((f"{lang}/ati-request/{pkg['name']}", f"/dataset/follow/{pkg['id']}"),
+                        (f"{lang}/organization/mrafp", "/organization/follow/")):
+        page = BeautifulSoup(app.get(url, headers=headers).body, "html.parser")
+        button = page.select_one(f'a[hx-post*="{follow}"]')
+        assert button is not None and button.get_text(strip=True) == label, url
+        assert IDENTITY["full_name"] not in page.get_text()

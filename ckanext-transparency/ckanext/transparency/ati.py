@@ -207,7 +207,7 @@ def _remind_requesters() -> int:
             pkg = _show(package_id)
             kind = f"closing_{reminder.term}" if reminder.kind == "closing" else reminder.kind
             mail_requester_state(pkg, kind, reminder=reminder)
-            if reminder.kind == "head_overdue":
+            if reminder.tell_officers:
                 mail_officers(pkg, "head_overdue", reminder=reminder)
             sent += 1
     return sent

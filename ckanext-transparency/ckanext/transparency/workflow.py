@@ -175,6 +175,10 @@ class Reminder:
     def key(self) -> str:
         return f"{self.kind}-{self.term}-{self.day.isoformat()}"
 
+    @property
+    def tell_officers(self) -> bool:
+        return self.kind == "head_overdue"
+
 
 def reminders(facts: RequestFacts, today: datetime.date, calendar: Calendar, closing_days: int) -> list[Reminder]:
     """The reminders due today on a request: overdue, a complaint window closing in
