@@ -98,6 +98,9 @@ def test_reminders_overdue_window_closing_and_head_overdue_are_sent_once(cli, pe
     head_due = calendar.add_working_days(last_day - datetime.timedelta(days=2), workflow.HEAD_ANSWER_DAYS)
     (subject, body), = _mails(smtp)
     assert f"doit répondre à votre réclamation au plus tard le {_date(head_due, 'fr')}" in body
+    (told,) = smtp.bodies("officer@mrafp.example.ma")  # labels in both languages, never the transition's code
+    assert "Le demandeur a agi sur sa demande : Réclamation auprès du chef de l'institution." in told
+    assert "تصرف صاحب الطلب في طلبه: تقديم شكاية إلى رئيس المؤسسة." in told and "complain_head" not in told
     smtp.messages.clear()
     freezer.move_to(f"{head_due + datetime.timedelta(days=1)} 10:00:00")
     assert "1 to requesters" in _refresh(cli)
