@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime
 
+import babel.dates
+
 import pytest
 
 import ckan.plugins.toolkit as tk
@@ -88,7 +90,8 @@ def test_full_path_clarification_answer_and_public_history(people, smtp):
     to_requester = smtp.to(IDENTITY["email"])
     assert to_requester[0]["Subject"] == f"[{pkg['tracking_number']}] Accusé de réception / إشعار بالتوصل"
     bodies = smtp.bodies(IDENTITY["email"])
-    assert pkg["tracking_number"] in bodies[0] and pkg["due_date"] in bodies[0]
+    due = babel.dates.format_date(datetime.date.fromisoformat(pkg["due_date"]), "d MMMM y", locale="fr_MA")
+    assert pkg["tracking_number"] in bodies[0] and due in bodies[0]
     assert len(to_requester) == 5  # acknowledgement + 4 state changes
     assert any("Quelle année scolaire ?" in b for b in bodies)
     assert len(smtp.to("officer@mrafp.example.ma")) == 2  # new request, the requester's clarification
@@ -239,13 +242,13 @@ def test_daily_job_flags_overdue_requests_and_reminds_officers(cli, people, smtp
 
     result = cli.invoke(ckan_command, ["transparency", "refresh"])
     assert result.exit_code == 0, result.output
-    assert "2 open requests reindexed, 1 reminders queued" in result.output
+    assert "2 open requests reindexed, 1 reminders to officers" in result.output
     found = helpers.call_action("package_search", fq="type:ati-request +overdue:yes")
     assert [r["id"] for r in found["results"]] == [late["id"]]
     reminders = smtp.to("officer@mrafp.example.ma")
     assert len(reminders) == 1 and soon["tracking_number"] in str(reminders[0]["Subject"])
     again = cli.invoke(ckan_command, ["transparency", "refresh"])  # an hour later: no second reminder
-    assert "0 reminders queued" in again.output
+    assert "0 reminders to officers and 0 to requesters" in again.output
     assert len(smtp.to("officer@mrafp.example.ma")) == 1
 
 

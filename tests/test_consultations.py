@@ -111,6 +111,10 @@ def test_report_closes_the_consultation_and_tells_its_followers(people, smtp):
     assert helpers.call_action("transparency_consultation_summary", id=pkg["id"])["phase"] == "closed"
     mail.send_pending()
     assert [m["Subject"] for m in smtp.to("citizen@example.ma")] == ["Rapport publié / نشر التقرير"]
+    (body,) = smtp.bodies("citizen@example.ma")
+    french, arabic = body.split(mail.SEPARATOR.strip())
+    assert f"Le rapport de la consultation « {closed['title']} » est publié." in french
+    assert "تم نشر تقرير الاستشارة" in arabic and f"/consultation/{closed['name']}" in arabic
 
 
 def test_consultations_are_filtered_by_phase(people):

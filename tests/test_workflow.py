@@ -7,7 +7,8 @@ import pytest
 
 from ckanext.transparency.deadlines import Calendar, Schedule
 from ckanext.transparency.workflow import (CDAI, OFFICER, REQUESTER, TRANSITIONS, Refused, RequestFacts, allowed,
-                                           apply, check, deadline, inbox_sections, is_overdue)
+                                           Reminder, apply, check, deadline, inbox_sections, is_overdue,
+                                           next_terms, reminders)
 
 CAL = Calendar(islamic_holidays=[])
 TODAY = date(2026, 11, 27)
@@ -266,3 +267,39 @@ def test_a_cdai_decision_needs_its_reasoning_and_a_later_date_to_comply_by(given
     with pytest.raises(Refused) as err:
         _apply("cdai_decide", "complaint-cdai", {CDAI}, given)
     assert err.value.field == field
+
+
+# (state, last change, the terms that apply) with CAL (no Islamic holidays), DUE and TODAY above.
+TERMS = [
+    ("in-progress", date(2026, 11, 2), {"answer": DUE, "complain_head_from": DUE,
+                                        "complain_head": CAL.add_working_days(DUE, 20)}),
+    ("refused", date(2026, 11, 20), {"complain_head_from": date(2026, 11, 20),
+                                     "complain_head": CAL.add_working_days(date(2026, 11, 20), 20)}),
+    ("complaint-head", date(2026, 11, 20), {
+        "head_answer": CAL.add_working_days(date(2026, 11, 20), 15),
+        "complain_cdai": date.fromordinal(CAL.add_working_days(date(2026, 11, 20), 15).toordinal() + 30)}),
+    ("head-answered", date(2026, 11, 20), {"complain_cdai": date(2026, 12, 20)}),
+    ("complaint-cdai", date(2026, 11, 20), {"cdai_decision": date(2026, 12, 20)}),
+    ("cdai-decided", date(2026, 11, 20), {}),
+    ("withdrawn", date(2026, 11, 20), {}),
+]
+
+
+@pytest.mark.parametrize("state,since,expected", TERMS)
+def test_next_terms_name_each_window_and_its_last_day(state, since, expected):
+    assert next_terms(RequestFacts(state, DUE, last_change=since), TODAY, CAL) == expected
+
+
+def test_reminders_fall_on_their_days_and_name_what_they_are_about():
+    open_request = RequestFacts("in-progress", DUE, last_change=date(2026, 11, 2))
+    assert reminders(open_request, DUE, CAL, 5) == []
+    last = CAL.add_working_days(DUE, 20)
+    assert reminders(open_request, date(2026, 12, 15), CAL, 5) == [Reminder("overdue", "answer", DUE)]
+    assert Reminder("closing", "complain_head", last) in reminders(open_request, last, CAL, 5)
+    assert reminders(RequestFacts("refused", DUE, last_change=TODAY), date(2026, 12, 1), CAL, 5) == []
+    head = RequestFacts("complaint-head", DUE, last_change=TODAY)
+    head_due = CAL.add_working_days(TODAY, 15)
+    assert reminders(head, head_due, CAL, 5) == []
+    assert reminders(head, head_due.fromordinal(head_due.toordinal() + 1), CAL, 5) == [
+        Reminder("head_overdue", "head_answer", head_due)]
+    assert Reminder("overdue", "answer", DUE).key == "overdue-answer-2026-12-14"

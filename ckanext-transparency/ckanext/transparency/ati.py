@@ -12,9 +12,9 @@ from sqlalchemy.orm import aliased
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import choices, deadlines, mail, privacy, redaction, workflow
+from . import deadlines, mail, privacy, redaction, workflow
 from .portal import is_cdai, is_officer, site_context, today
-from .model import AtiEvent, AtiRequester, Notice, open_requests
+from .model import AtiEvent, AtiRequester, Notice, open_requests, request_clock
 
 
 def calendar() -> deadlines.Calendar:
@@ -110,15 +110,13 @@ def carry_out(pkg: dict[str, Any], step: workflow.Step, given: dict[str, Any], u
             redaction.publish_document(pkg["id"], name, upload, url, public)
             updated = tk.get_action("package_show")(dict(site_context(), use_cache=False), {"id": pkg["id"]})
     model.Session.add(AtiEvent(package_id=pkg["id"], user_id=user_id, original=original, **step.event))
-    mail_requester_state(updated, step.event["note"])
-    if step.transition.name == "transfer":
-        mail_officers(updated, "Demande transférée / طلب محال", "Une demande vous a été transférée :")
-    elif step.transition.name == "cdai_decide":
-        mail_officers(updated, "Décision de la CDAI / قرار اللجنة", "La CDAI a décidé sur cette demande{} :".format(
-            " ; à exécuter au plus tard le " + updated["compliance_due"] if updated.get("compliance_due") else ""))
+    model.Session.flush()  # the e-mails count the windows from this change
+    name = step.transition.name
+    mail_requester_state(updated, name, note=step.event["note"] or "")
+    if name in ("transfer", "cdai_decide"):
+        mail_officers(updated, name, note=step.event["note"] or "")
     elif step.tell_officers:
-        mail_officers(updated, "Action du demandeur / إجراء من صاحب الطلب",
-                      "Le demandeur a agi sur sa demande ({}) :".format(step.transition.name))
+        mail_officers(updated, "requester_acted", transition=name, note=step.event["note"] or "")
     return updated
 
 
@@ -136,49 +134,45 @@ def request_url(pkg: dict[str, Any]) -> str:
     return tk.url_for("ati-request.read", id=pkg["name"], _external=True)
 
 
-# Bilingual e-mails (French, then Arabic): the requester reads at least one.
-_STATE_MAIL = (
-    "Votre demande {number} « {title} » : nouvel état « {state_fr} ».\n{note}\nSuivre la demande : {url}\n\n"
-    "طلبكم {number} «{title}»: الوضعية الجديدة «{state_ar}».\n{note}\nتتبع الطلب: {url}\n"
-)
+def _letter(pkg: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """What every e-mail about a request reads: the public record, its link, and the
+    dates that matter next (``workflow.next_terms``)."""
+    return {"pkg": pkg, "url": request_url(pkg), "terms": workflow.next_terms(facts(pkg), today(), calendar()),
+            "note": "", **extra}
 
 
-def mail_requester_state(pkg: dict[str, Any], note: str | None) -> None:
+def mail_requester_state(pkg: dict[str, Any], kind: str, **extra: Any) -> None:
+    """Tells the requester what happened (``kind``: a transition, or a reminder),
+    what it means and what they may do next by when, in their language first
+    (``templates/transparency/emails/request/<kind>.txt``)."""
     who = requester(pkg["id"])
-    if who is None:
-        return
-    labels = _state_labels(pkg["ati_state"])
-    mail.queue(who.email, f"[{pkg['tracking_number']}] {labels['fr']} / {labels['ar']}",
-               _STATE_MAIL.format(number=pkg["tracking_number"], title=pkg["title"], state_fr=labels["fr"],
-                                  state_ar=labels["ar"], note=note or "", url=request_url(pkg)))
+    if who is not None:
+        _mail_requester(pkg, who.email, who.language, kind, extra)
 
 
-def mail_acknowledgement(pkg: dict[str, Any], email: str) -> None:
-    mail.queue(email, f"[{pkg['tracking_number']}] Accusé de réception / إشعار بالتوصل", (
-        "Votre demande d'accès à l'information a été reçue le {received}.\n"
-        "Numéro de suivi : {number}\nInstitution : {org}\nRéponse attendue au plus tard le {due}.\n"
-        "Suivre la demande : {url}\n\n"
-        "تم التوصل بطلبكم للحصول على المعلومات بتاريخ {received}.\n"
-        "رقم التتبع: {number}\nالأجل الأقصى للرد: {due}\nتتبع الطلب: {url}\n"
-    ).format(received=pkg["received_date"], number=pkg["tracking_number"], due=pkg["due_date"],
-             org=pkg["organization"]["title"], url=request_url(pkg)))
+def mail_acknowledgement(pkg: dict[str, Any], email: str, language: str) -> None:
+    """The receipt of a request, to ``email`` in ``language`` first."""
+    _mail_requester(pkg, email, language, "submit", {})
 
 
-def mail_officers(pkg: dict[str, Any], subject: str, intro: str) -> None:
-    for email in officer_emails(pkg["owner_org"]):
-        mail.queue(email, f"[{pkg['tracking_number']}] {subject}",
-                   f"{intro}\n« {pkg['title']} »\nÉchéance : {pkg['due_date']}\n{request_url(pkg)}\n")
+def _mail_requester(pkg: dict[str, Any], email: str, language: str, kind: str, extra: dict[str, Any]) -> None:
+    mail.send([email], f"transparency/emails/request/{kind}.txt", language, f"[{pkg['tracking_number']}] ",
+              **_letter(pkg, **extra))
 
 
-def _state_labels(state: str) -> dict[str, str]:
-    return choices.label("ati-request", "ati_state", state) or {"fr": state, "ar": state}
+def mail_officers(pkg: dict[str, Any], kind: str, **extra: Any) -> None:
+    """Tells the institution's officers, in the portal's default language then the
+    other (``templates/transparency/emails/officers/<kind>.txt``)."""
+    mail.send(officer_emails(pkg["owner_org"]), f"transparency/emails/officers/{kind}.txt",
+              tk.config.get("ckan.locale_default"), f"[{pkg['tracking_number']}] ", **_letter(pkg, **extra))
 
 
 def daily() -> dict[str, int]:
     """What time changes (``ckan transparency refresh``, run hourly by ``periodic``): refreshes
     the overdue flag in the search index of open requests whose deadline has passed
-    or is near, and reminds officers, once, of requests due in a few working days and
-    of CDAI decisions to comply with by then."""
+    or is near, reminds officers, once, of requests due in a few working days and of
+    CDAI decisions to comply with by then, and sends the reminders of
+    ``workflow.reminders`` once each."""
     from ckan.lib.search import commit, rebuild
 
     soon = calendar().add_working_days(today(), tk.config.get("ckanext.transparency.ati.due_soon_days"))
@@ -193,21 +187,45 @@ def daily() -> dict[str, int]:
         commit()  # rebuild(package_ids=...) leaves the Solr commit to the caller
     reminded = 0
     for package_id, due_date in rows:  # only the requests due on that day get a reminder
-        kind = "due-soon-" + due_date
-        if due_date == soon.isoformat() and model.Session.get(Notice, (package_id, kind)) is None:
-            model.Session.add(Notice(package_id=package_id, kind=kind))
-            pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
-            mail_officers(pkg, "Échéance proche / أجل قريب",
-                          "Cette demande doit recevoir une réponse au plus tard le {} :".format(due_date))
+        if due_date == soon.isoformat() and _once(package_id, "due-soon-" + due_date):
+            mail_officers(_show(package_id), "due_soon")
             reminded += 1
     for package_id, _state, fields in open_requests(None, frozenset({"compliance"}), ("compliance_due",)):
-        kind = "compliance-due-{}".format(fields["compliance_due"])
-        if fields["compliance_due"] == soon.isoformat() and model.Session.get(Notice, (package_id, kind)) is None:
-            model.Session.add(Notice(package_id=package_id, kind=kind))
-            pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
-            mail_officers(pkg, "Décision de la CDAI à exécuter / قرار اللجنة الواجب تنفيذه",
-                          "La décision de la CDAI sur cette demande doit être exécutée au plus tard le {} :"
-                          .format(fields["compliance_due"]))
+        if fields["compliance_due"] == soon.isoformat() and _once(package_id, "compliance-due-" + fields["compliance_due"]):
+            mail_officers(_show(package_id), "compliance_due")
             reminded += 1
+    told = _remind_requesters()
     model.repo.commit()
-    return {"reindexed": len(rows), "reminded": reminded}
+    return {"reindexed": len(rows), "reminded": reminded, "told": told}
+
+
+def _remind_requesters() -> int:
+    """Sends the reminders due today (overdue, complaint window closing, head's
+    answer overdue), each once; their number."""
+    now, closing_days = today(), tk.config.get("ckanext.transparency.ati.closing_reminder_days")
+    states = workflow.OPEN | frozenset(workflow.OUTCOMES) | {"complaint-head", "head-answered"}
+    sent = 0
+    for package_id, state, due, last_change in request_clock(states, now - datetime.timedelta(days=90)):
+        clock = workflow.RequestFacts(state=state, due=datetime.date.fromisoformat(due[:10]), last_change=last_change)
+        for reminder in workflow.reminders(clock, now, calendar(), closing_days):
+            if not _once(package_id, reminder.key):
+                continue
+            pkg = _show(package_id)
+            kind = f"closing_{reminder.term}" if reminder.kind == "closing" else reminder.kind
+            mail_requester_state(pkg, kind, reminder=reminder)
+            if reminder.tell_officers:
+                mail_officers(pkg, "head_overdue", reminder=reminder)
+            sent += 1
+    return sent
+
+
+def _once(package_id: str, kind: str) -> bool:
+    """Records the notice ``kind`` of a request; False if it was already sent."""
+    if model.Session.get(Notice, (package_id, kind)) is not None:
+        return False
+    model.Session.add(Notice(package_id=package_id, kind=kind))
+    return True
+
+
+def _show(package_id: str) -> dict[str, Any]:
+    return tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import ati, backup, bulk, consultations, demo, documents, indexing, mail
+from . import ati, backup, bulk, consultations, demo, documents, follow, indexing, mail
 
 __all__ = ["transparency"]
 
@@ -49,8 +49,8 @@ def send_mail() -> None:
 def refresh() -> None:
     """What time changes (``periodic`` runs it every hour): records saved while Solr
     was down, uploaded documents whose text no background job has read yet,
-    overdue requests and reminders to officers, consultations' phases and notices
-    to their followers, then the e-mails."""
+    overdue requests and reminders to officers and requesters, followers' daily
+    digests, consultations' phases and notices to their followers, then the e-mails."""
     _refresh()
 
 
@@ -60,7 +60,9 @@ def _refresh() -> bool:
     if answered:
         _index_queued()
         done = ati.daily()
-        click.echo("{reindexed} open requests reindexed, {reminded} reminders queued".format(**done))
+        click.echo("{reindexed} open requests reindexed, {reminded} reminders to officers and {told} to "
+                   "requesters queued".format(**done))
+        click.echo(f"{follow.send_digests()} digests to followers queued")
         done = consultations.daily()
         click.echo("{reindexed} consultations reindexed, {notices} notices queued".format(**done))
         click.echo("{} commitments reindexed (late milestones)".format(indexing.reindex_type("commitment")))

@@ -66,29 +66,15 @@ def follower_emails(package_id: str) -> list[str]:
     return sorted({email for (email,) in rows if email})
 
 
-_NOTICES = {
-    "opened": ("La consultation est ouverte / الاستشارة مفتوحة",
-               "La consultation « {title} » est ouverte aux contributions jusqu'au {closes}.\n{url}\n\n"
-               "الاستشارة «{title}» مفتوحة للمساهمات إلى غاية {closes}.\n{url}\n"),
-    "closing": ("Plus qu'une semaine pour contribuer / أسبوع واحد للمساهمة",
-                "La consultation « {title} » ferme le {closes}.\n{url}\n\n"
-                "تختتم الاستشارة «{title}» بتاريخ {closes}.\n{url}\n"),
-    "report": ("Rapport publié / نشر التقرير",
-               "Le rapport de la consultation « {title} » est publié.\n{url}\n\n"
-               "تم نشر تقرير الاستشارة «{title}».\n{url}\n"),
-}
-
-
 def notify_followers(pkg: dict[str, Any], kind: str) -> bool:
-    """Queues the notice ``kind`` to the consultation's followers, once ever."""
+    """Queues the notice ``kind`` (``templates/transparency/emails/consultation/<kind>.txt``)
+    to the consultation's followers, once ever."""
     if model.Session.get(Notice, (pkg["id"], kind)) is not None:
         return False
     model.Session.add(Notice(package_id=pkg["id"], kind=kind))
-    subject, body = _NOTICES[kind]
-    text = body.format(title=pkg["title"], closes=pkg["closes_at"][:16].replace("T", " "),
-                       url=tk.url_for("consultation.read", id=pkg["name"], _external=True))
-    for email in follower_emails(pkg["id"]):
-        mail.queue(email, subject, text)
+    mail.send(follower_emails(pkg["id"]), f"transparency/emails/consultation/{kind}.txt",
+              tk.config.get("ckan.locale_default"), pkg=pkg,
+              url=tk.url_for("consultation.read", id=pkg["name"], _external=True))
     return True
 
 

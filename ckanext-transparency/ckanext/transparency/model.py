@@ -6,6 +6,7 @@ identity, and the e-mail outbox. The history of a request is here too, as rows.
 from __future__ import annotations
 
 import datetime
+import json
 
 import sqlalchemy as sa
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, UnicodeText
@@ -31,13 +32,14 @@ class AtiRequester(tk.BaseModel):
     urgent_reason = Column(UnicodeText)  # may tell of the requester's life, safety or freedom
     address_hash = Column(UnicodeText)  # keyed hash of the network address, for the per-address limit
     original_text = Column(UnicodeText, nullable=False)  # the description before masking
+    language = Column(UnicodeText, nullable=False, default="fr")  # of the page it was filed from: their e-mails' first
     created = Column(DateTime, nullable=False, default=_now)
 
     def as_dict(self) -> dict[str, str | None]:
         return {"package_id": self.package_id, "user_id": self.user_id, "full_name": self.full_name,
                 "id_number": self.id_number, "address": self.address, "email": self.email,
                 "phone": self.phone, "urgent_reason": self.urgent_reason, "original_text": self.original_text,
-                "created": self.created.isoformat()}
+                "language": self.language, "created": self.created.isoformat()}
 
 
 class AtiEvent(tk.BaseModel):
@@ -164,6 +166,31 @@ class Notice(tk.BaseModel):
     sent = Column(DateTime, nullable=False, default=_now)
 
 
+class SavedSearch(tk.BaseModel):
+    """A search a signed-in person follows: its new results come in their digest."""
+    __tablename__ = "transparency_saved_search"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    dataset_type = Column(UnicodeText, nullable=False)  # the search page's type
+    q = Column(UnicodeText, nullable=False, default="")
+    filters = Column(UnicodeText, nullable=False, default="[]")  # JSON list of [field, value] of the page's facets
+    created = Column(DateTime, nullable=False, default=_now)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "dataset_type": self.dataset_type, "q": self.q, "filters": json.loads(self.filters),
+                "created": self.created.isoformat()}
+
+
+class Digest(tk.BaseModel):
+    """A digest sent to a follower: what changed since the previous one. Its link
+    stops the following (once)."""
+    __tablename__ = "transparency_digest"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    sent = Column(DateTime, nullable=False, default=_now)
+    stopped = Column(DateTime)
+
+
 class MilestoneUpdate(tk.BaseModel):
     """A dated progress update on a milestone of a commitment, by its lead institution."""
     __tablename__ = "transparency_milestone_update"
@@ -218,6 +245,79 @@ def open_requests(org_id: str | None, states: frozenset[str],
     if org_id is not None:
         query = query.filter(model.Package.owner_org == org_id)
     return [(row[0], row[1], dict(zip(fields, row[2:]))) for row in query.order_by(model.Package.id)]
+
+
+def request_clock(states: frozenset[str], since: datetime.date) -> list[tuple[str, str, str, datetime.date | None]]:
+    """(package id, state, due date, day of its last change) of the active requests
+    in one of ``states`` due or changed since ``since``: what their reminders need."""
+    state = sa.orm.aliased(model.PackageExtra)
+    due = sa.orm.aliased(model.PackageExtra)
+    last = (sa.select(AtiEvent.package_id, sa.func.max(AtiEvent.created).label("at"))
+            .group_by(AtiEvent.package_id).subquery())
+    rows = (model.Session.query(model.Package.id, state.value, due.value, last.c.at)
+            .join(state, sa.and_(state.package_id == model.Package.id, state.key == "ati_state"))
+            .join(due, sa.and_(due.package_id == model.Package.id, due.key == "due_date"))
+            .outerjoin(last, last.c.package_id == model.Package.id)
+            .filter(model.Package.type == "ati-request", model.Package.state == "active",
+                    state.value.in_(sorted(states)),
+                    sa.or_(due.value >= since.isoformat(), last.c.at >= since))
+            .order_by(model.Package.id))
+    return [(pid, value, due_date, at.date() if at else None) for pid, value, due_date, at in rows]
+
+
+def followers() -> list[str]:
+    """Ids of the active users who follow a request, an institution or a search."""
+    requests = (sa.select(model.UserFollowingDataset.follower_id)
+                .join(model.Package, model.Package.id == model.UserFollowingDataset.object_id)
+                .where(model.Package.type == "ati-request"))
+    institutions = (sa.select(model.UserFollowingGroup.follower_id)
+                    .join(model.Group, model.Group.id == model.UserFollowingGroup.object_id)
+                    .where(model.Group.is_organization.is_(True)))
+    searches = sa.select(SavedSearch.user_id)
+    ids = sa.union(requests, institutions, searches).subquery()
+    return [uid for (uid,) in model.Session.query(model.User.id).filter(
+        model.User.id.in_(sa.select(ids.c[0])), model.User.state == "active").order_by(model.User.id)]
+
+
+def followed(user_id: str) -> tuple[list[str], list[str]]:
+    """The ids of the requests and of the institutions ``user_id`` follows."""
+    requests = (model.Session.query(model.Package.id)
+                .join(model.UserFollowingDataset, model.UserFollowingDataset.object_id == model.Package.id)
+                .filter(model.UserFollowingDataset.follower_id == user_id, model.Package.type == "ati-request",
+                        model.Package.state == "active", model.Package.private.is_(False)))
+    institutions = (model.Session.query(model.Group.id)
+                    .join(model.UserFollowingGroup, model.UserFollowingGroup.object_id == model.Group.id)
+                    .filter(model.UserFollowingGroup.follower_id == user_id, model.Group.is_organization.is_(True),
+                            model.Group.state == "active"))
+    return [pid for (pid,) in requests.order_by(model.Package.id)], [gid for (gid,) in institutions.order_by(model.Group.id)]
+
+
+def events_since(package_ids: list[str], since: datetime.datetime) -> list[AtiEvent]:
+    """The history entries of these requests made after ``since``, oldest first."""
+    return (model.Session.query(AtiEvent).filter(AtiEvent.package_id.in_(package_ids), AtiEvent.created > since)
+            .order_by(AtiEvent.package_id, AtiEvent.id).all()) if package_ids else []
+
+
+def published_since(org_ids: list[str], since: datetime.datetime, types: tuple[str, ...]) -> list[str]:
+    """Ids of the public records of ``types`` these institutions published after ``since``."""
+    return [pid for (pid,) in model.Session.query(model.Package.id).filter(
+        model.Package.owner_org.in_(org_ids), model.Package.type.in_(types), model.Package.state == "active",
+        model.Package.private.is_(False), model.Package.metadata_created > since)
+        .order_by(model.Package.owner_org, model.Package.metadata_created)] if org_ids else []
+
+
+def stop_following(user_id: str) -> None:
+    """Ends everything the digest of ``user_id`` is about: followed requests,
+    institutions and saved searches (consultations keep their own notices)."""
+    requests = sa.select(model.Package.id).where(model.Package.type == "ati-request")
+    model.Session.query(model.UserFollowingDataset).filter(
+        model.UserFollowingDataset.follower_id == user_id,
+        model.UserFollowingDataset.object_id.in_(requests)).delete(synchronize_session=False)
+    institutions = sa.select(model.Group.id).where(model.Group.is_organization.is_(True))
+    model.Session.query(model.UserFollowingGroup).filter(
+        model.UserFollowingGroup.follower_id == user_id,
+        model.UserFollowingGroup.object_id.in_(institutions)).delete(synchronize_session=False)
+    model.Session.query(SavedSearch).filter(SavedSearch.user_id == user_id).delete(synchronize_session=False)
 
 
 class DocumentText(tk.BaseModel):

@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import documents, search, serving, textsearch
+from . import documents, mail, search, serving, textsearch
 from .logic import auth
 
 
@@ -34,7 +34,7 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
 
     # IMiddleware
     def make_middleware(self, app: Any, config: Any) -> Any:
-        return serving.wrap(app)
+        return serving.wrap(mail.use_app(app))
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:

@@ -92,6 +92,36 @@ def _json_file(data: Any, filename: str) -> Any:
     return response
 
 
+@transparency.route("/follow/search", methods=["POST"])
+def follow_search() -> Any:
+    """Follows the search of the page the form was on (its words and filters)."""
+    _require_login()
+    form = tk.request.form
+    data = {"dataset_type": form.get("dataset_type", ""), "q": form.get("q", ""),
+            "filters": [[key, value] for key, value in form.items(multi=True)
+                        if key not in ("dataset_type", "q") and not key.startswith("_")]}
+    _post("transparency_saved_search_create", data,
+          tk._("You follow this search: its new results will come in your daily digest."))
+    return tk.redirect_to(f"{data['dataset_type']}.search", q=data["q"] or None,
+                          **{key: value for key, value in data["filters"]})
+
+
+@transparency.route("/follow/stop/<token>", methods=["GET", "POST"])
+def follow_stop(token: str) -> Any:
+    """The link of a digest: a page asks to confirm (mail readers open links by
+    themselves), then the following stops, without signing in."""
+    error, stopped = None, False
+    if tk.request.method == "POST":
+        try:
+            stopped = tk.get_action("transparency_follow_stop")(portal.user_context(), {"token": token})["stopped"]
+        except tk.ObjectNotFound as found:
+            error = str(found)
+        except tk.ValidationError as used:
+            error = used.error_dict["token"][0]
+    page = tk.render("transparency/follow_stop.html", {"token": token, "stopped": stopped, "error": error})
+    return page, 410 if error else 200
+
+
 @ati.route("/submit", methods=["GET", "POST"], defaults={"register": False}, endpoint="submit")
 @ati.route("/register", methods=["GET", "POST"], defaults={"register": True}, endpoint="register")
 def submit(register: bool) -> Any:

@@ -141,25 +141,79 @@ def _check_time(name: str, facts: RequestFacts, today: datetime.date, calendar: 
             raise Refused(N_("The deadline has already been extended once"))
         if today > facts.due:
             raise Refused(N_("The extension must be notified before the deadline"))
-    elif name == "complain_head":
-        if facts.state in OPEN:
-            if today <= facts.due:
-                raise Refused(N_("A complaint about an unanswered request can be made once the deadline has passed"))
-            start = facts.due
-        else:
-            start = facts.last_change or today
-        if calendar.working_days_between(start, today) > COMPLAINT_HEAD_DAYS:
+        return
+    terms = next_terms(facts, today, calendar)
+    if name == "complain_head":
+        if facts.state in OPEN and today <= facts.due:
+            raise Refused(N_("A complaint about an unanswered request can be made once the deadline has passed"))
+        if calendar.working_days_between(terms["complain_head_from"], today) > COMPLAINT_HEAD_DAYS:
             raise Refused(N_("The complaint to the head of the institution must be made within {days} working days"),
                           days=COMPLAINT_HEAD_DAYS)
     elif name == "complain_cdai":
-        start = facts.last_change or today
-        if facts.state == "complaint-head":
-            head_due = calendar.add_working_days(start, HEAD_ANSWER_DAYS)
-            if today <= head_due:
-                raise Refused(N_("The head of the institution still has time to answer the complaint"))
-            start = head_due
-        if (today - start).days > COMPLAINT_CDAI_DAYS:
+        if facts.state == "complaint-head" and today <= terms["head_answer"]:
+            raise Refused(N_("The head of the institution still has time to answer the complaint"))
+        if today > terms["complain_cdai"]:
             raise Refused(N_("The complaint to the CDAI must be made within {days} days"), days=COMPLAINT_CDAI_DAYS)
+
+
+def next_terms(facts: RequestFacts, today: datetime.date, calendar: Calendar) -> dict[str, datetime.date]:
+    """The dates that matter next for a request in its state, for the rules and
+    for what the requester is told: ``answer`` (the institution's deadline, while
+    open), ``complain_head`` (the last day of the complaint to the head, counted
+    from ``complain_head_from``: the missed deadline or the answer), ``head_answer``
+    (the head's deadline), ``complain_cdai`` (the last day of the complaint to the
+    CDAI) and ``cdai_decision`` (the CDAI's deadline)."""
+    since = facts.last_change or today
+    terms: dict[str, datetime.date] = {}
+    if facts.state in OPEN:
+        terms.update(answer=facts.due, complain_head_from=facts.due)
+    elif facts.state in OUTCOMES:
+        terms.update(complain_head_from=since)
+    if "complain_head_from" in terms:
+        terms["complain_head"] = calendar.add_working_days(terms["complain_head_from"], COMPLAINT_HEAD_DAYS)
+    if facts.state == "complaint-head":
+        terms["head_answer"] = calendar.add_working_days(since, HEAD_ANSWER_DAYS)
+        terms["complain_cdai"] = terms["head_answer"] + datetime.timedelta(days=COMPLAINT_CDAI_DAYS)
+    elif facts.state == "head-answered":
+        terms["complain_cdai"] = since + datetime.timedelta(days=COMPLAINT_CDAI_DAYS)
+    elif facts.state == "complaint-cdai":
+        terms["cdai_decision"] = since + datetime.timedelta(days=CDAI_DECISION_DAYS)
+    return terms
+
+
+@dataclasses.dataclass(frozen=True)
+class Reminder:
+    """A reminder due on a request: ``kind`` is ``overdue`` (to the requester),
+    ``closing`` (a complaint window, ``term``, ends soon: to the requester) or
+    ``head_overdue`` (to the requester and the officers); ``day`` is the date it
+    is about. Each is sent once (``key``)."""
+    kind: str
+    term: str
+    day: datetime.date
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.term}-{self.day.isoformat()}"
+
+    @property
+    def tell_officers(self) -> bool:
+        return self.kind == "head_overdue"
+
+
+def reminders(facts: RequestFacts, today: datetime.date, calendar: Calendar, closing_days: int) -> list[Reminder]:
+    """The reminders due today on a request: overdue, a complaint window closing in
+    ``closing_days`` days or less, the head's answer overdue."""
+    terms = next_terms(facts, today, calendar)
+    due: list[Reminder] = []
+    if is_overdue(facts.state, facts.due, today):
+        due.append(Reminder("overdue", "answer", facts.due))
+    if facts.state == "complaint-head" and today > terms["head_answer"]:
+        due.append(Reminder("head_overdue", "head_answer", terms["head_answer"]))
+    for term in ("complain_head", "complain_cdai"):  # windows that open before they can close soon
+        last = terms.get(term)
+        if last and 0 <= (last - today).days <= closing_days:
+            due.append(Reminder("closing", term, last))
+    return due
 
 
 def allowed(facts: RequestFacts, roles: set[str]) -> list[Transition]:
@@ -199,10 +253,11 @@ def apply(name: str, facts: RequestFacts, roles: set[str], given: dict[str, obje
         changes.update(answered_date=today.isoformat(), outcome=transition.target,
                        answer_working_days=schedule.calendar.working_days_between(facts.received or today, today),
                        answer=given.get("answer") or given.get("note") or "", refusal_ground=given.get("ground") or "")
-    if name == "complain_head":
-        changes["head_answer_due"] = schedule.calendar.add_working_days(today, HEAD_ANSWER_DAYS).isoformat()
-    if name == "complain_cdai":
-        changes["cdai_due"] = (today + datetime.timedelta(days=CDAI_DECISION_DAYS)).isoformat()
+    if name in ("complain_head", "complain_cdai"):  # the deadline of who must answer, as next_terms counts it
+        after = next_terms(dataclasses.replace(facts, state=transition.target, last_change=today), today,
+                           schedule.calendar)
+        field, term = ("head_answer_due", "head_answer") if name == "complain_head" else ("cdai_due", "cdai_decision")
+        changes[field] = after[term].isoformat()
     if name == "cdai_decide":
         decision = given["decision"]
         changes.update(cdai_decision=decision, cdai_decision_date=today.isoformat(), cdai_reasoning=given["note"])

@@ -33,6 +33,9 @@ __all__ = [
     "transparency_contribution_export",
     "transparency_bulk_upload",
     "transparency_publication_coverage",
+    "transparency_saved_search_create",
+    "transparency_saved_search_list",
+    "transparency_follow_stop",
     "package_create",
     "user_show",
     "user_list",
@@ -103,6 +106,22 @@ def transparency_ati_requester_show(context: Context, data_dict: DataDict) -> Au
 
 def transparency_ati_request_list_mine(context: Context, data_dict: DataDict) -> AuthResult:
     return _signed_in(context)
+
+
+def transparency_saved_search_create(context: Context, data_dict: DataDict) -> AuthResult:
+    """Any signed-in user may follow a search."""
+    return _signed_in(context)
+
+
+def transparency_saved_search_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Signed-in users see and stop their own saved searches."""
+    return _signed_in(context)
+
+
+@tk.auth_allow_anonymous_access
+def transparency_follow_stop(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone with a digest's link: the signed token is the proof."""
+    return {"success": True}
 
 
 def transparency_ati_inbox(context: Context, data_dict: DataDict) -> AuthResult:

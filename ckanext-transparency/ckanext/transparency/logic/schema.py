@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema, Validator
 
-from .. import bulk, choices, consultations
+from .. import bulk, choices, consultations, mail
 
 
 @tk.validator_args
@@ -15,7 +15,7 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
                        transparency_email: Validator, transparency_phone: Validator,
                        transparency_required_if_urgent: Validator, transparency_no_null: Validator,
                        transparency_organizations: Validator, transparency_required_online: Validator,
-                       transparency_date: Validator, ignore_empty: Validator) -> Schema:
+                       transparency_date: Validator, ignore_empty: Validator, one_of: Validator) -> Schema:
     text = [unicode_safe, strip_value, transparency_no_null]
     return {
         "owner_org": [not_empty, unicode_safe, transparency_organization],
@@ -34,6 +34,7 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
         "address": [not_empty, *text, transparency_max_length(500)],
         "email": [transparency_required_online, ignore_empty, *text, transparency_email],
         "phone": [ignore_missing, *text, transparency_phone],
+        "language": [ignore_missing, unicode_safe, one_of(tk.config.get("ckan.locales_offered") or mail.LANGUAGES)],
     }
 
 
@@ -214,3 +215,14 @@ def statistics(ignore_missing: Validator, unicode_safe: Validator, transparency_
     return {"institution": [ignore_missing, unicode_safe, transparency_organization],
             "start": [ignore_missing, transparency_date],
             "end": [ignore_missing, transparency_date]}
+
+
+@tk.validator_args
+def saved_search(ignore_missing: Validator, not_empty: Validator, unicode_safe: Validator, strip_value: Validator,
+                 transparency_max_length: Validator, one_of: Validator,
+                 transparency_search_filters: Validator) -> Schema:
+    return {
+        "dataset_type": [not_empty, unicode_safe, one_of(tk.h.scheming_dataset_schemas().keys())],
+        "q": [ignore_missing, unicode_safe, strip_value, transparency_max_length(500)],
+        "filters": [ignore_missing, transparency_search_filters],
+    }

@@ -198,3 +198,18 @@ def transparency_boolean(value: Any, context: Context) -> Any:
     if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1", "false", "no", "off", "0", ""):
         return value.strip().lower() in ("true", "yes", "on", "1")
     raise tk.Invalid(tk._("Write true or false"))
+
+
+def transparency_search_filters(value: Any, context: Context) -> Any:
+    """A search page's filters: at most 20 ``[field, value]`` pairs, fields named as
+    the index names them (``organization``, ``category``, ``res_format``...)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "[]")
+        except ValueError:
+            value = None
+    if not isinstance(value, list) or len(value) > 20 or not all(
+            isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
+            and re.fullmatch(r"[a-z][a-z0-9_]{0,60}", pair[0]) and 0 < len(pair[1]) <= 200 for pair in value):
+        raise tk.Invalid(tk._("Filters are a list of at most 20 [field, value] pairs"))
+    return [list(pair) for pair in value]

@@ -88,6 +88,9 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> di
     :type email: string
     :param phone: phone number (optional, kept private)
     :type phone: string
+    :param language: the language of the requester's e-mails (``fr``, ``ar``,
+        ``en``; default: the page's, or the portal's default language)
+    :type language: string
     :returns: the public record, with ``tracking_number`` (and ``batch``, if sent to several)
     :rtype: dictionary
     """
@@ -156,6 +159,8 @@ def _file(data: dict[str, Any], org_id: str, received: datetime.date, user: mode
           batch: str | None, address: str | None) -> dict[str, Any]:
     """Saves one request (not committed): its record, its requester's identity, its
     history's first entry, its e-mails."""
+    language = data.get("language") or (portal.language() if has_request_context()
+                                        else tk.config.get("ckan.locale_default"))
     number = ati.tracking_number(received.year, next_tracking_number(received.year))
     while model.Package.get(number.lower()) is not None:  # a name taken before names were reserved
         number = ati.tracking_number(received.year, next_tracking_number(received.year))
@@ -179,13 +184,13 @@ def _file(data: dict[str, Any], org_id: str, received: datetime.date, user: mode
         package_id=pkg["id"], user_id=None if registered else user.id, full_name=data["full_name"],
         id_number=data["id_number"], address=data["address"], email=data.get("email", ""), phone=data.get("phone"),
         urgent_reason=data.get("urgent_reason"), address_hash=None if registered else address,
-        original_text=data["title"] + "\n\n" + data["notes"]))
+        original_text=data["title"] + "\n\n" + data["notes"], language=language))
     model.Session.add(AtiEvent(package_id=pkg["id"], transition="register" if registered else "submit",
                                from_state=None, to_state="received",
                                actor_role=workflow.OFFICER if registered else workflow.REQUESTER, user_id=user.id))
     if data.get("email"):
-        ati.mail_acknowledgement(pkg, data["email"])
-    ati.mail_officers(pkg, "Nouvelle demande / طلب جديد", "Nouvelle demande d'accès à l'information :")
+        ati.mail_acknowledgement(pkg, data["email"], language)
+    ati.mail_officers(pkg, "new")
     return pkg
 
 
