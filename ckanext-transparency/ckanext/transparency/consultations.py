@@ -2,12 +2,15 @@
 (their phase now, contributors' attachments, notices to followers)."""
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.helpers import _get_auto_flask_context
+from flask_babel import force_locale
 
 from . import mail, phases, portal
 from .model import Contribution, Notice
@@ -24,6 +27,14 @@ ANSWER_KINDS = {
     "not-taken": {"fr": "Non prise en compte", "ar": "لم تؤخذ بعين الاعتبار", "en": "Not taken into account"},
     "out-of-scope": {"fr": "Hors du champ de la consultation", "ar": "خارج نطاق الاستشارة", "en": "Out of scope"},
 }
+
+
+DRAFT_FIELDS = {"fr": "draft", "ar": "draft_ar"}  # the draft's text per language (schemas/consultation.yaml)
+
+
+def draft_texts(pkg: dict[str, Any]) -> dict[str, str]:
+    """The draft's text in each language it is given in."""
+    return {lang: pkg[field] for lang, field in DRAFT_FIELDS.items() if pkg.get(field)}
 
 
 def phase(pkg: dict[str, Any]) -> str:
@@ -90,6 +101,38 @@ def notify_followers(pkg: dict[str, Any], kind: str) -> bool:
     for email in follower_emails(pkg["id"]):
         mail.queue(email, subject, text)
     return True
+
+
+def _email(template: str, lang: str | None, **extra: Any) -> tuple[str, str]:
+    """(subject, body) of ``templates/transparency/emails/<template>.txt`` in ``lang``:
+    its first line is the subject."""
+    outside_a_request = _get_auto_flask_context()  # as h.url_for does: CLI, jobs and tests have no request
+    with outside_a_request or contextlib.nullcontext(), force_locale(lang or tk.config.get("ckan.locale_default")):
+        text = tk.render(f"transparency/emails/{template}.txt", extra)
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def tell_contributor(item: Contribution, template: str, pkg: dict[str, Any], **extra: Any) -> None:
+    """Queues the e-mail ``template`` to the contributor of ``item``, in the language
+    they wrote in (the caller commits)."""
+    email = model.Session.query(model.User.email).filter(model.User.id == item.user_id).scalar()
+    if not email:
+        return
+    title = (pkg.get("title_ar") or pkg["title"]) if item.lang == "ar" else pkg["title"]
+    url = tk.url_for("consultation.read", id=pkg["name"], _external=True, _anchor=f"contribution-{item.id}")
+    mail.queue(email, *_email(template, item.lang, title=title, url=url, **extra))
+
+
+def tell_contributors(pkg: dict[str, Any], template: str) -> None:
+    """Queues the e-mail ``template`` once to each contributor of the consultation, in
+    the language of their latest contribution."""
+    latest: dict[str, Contribution] = {}
+    for item in (model.Session.query(Contribution).filter(Contribution.package_id == pkg["id"])
+                 .order_by(Contribution.id)):
+        latest[item.user_id] = item
+    for item in latest.values():
+        tell_contributor(item, template, pkg)
 
 
 def daily() -> dict[str, int]:
