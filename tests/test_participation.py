@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.transparency import drafts, mail
+from conftest import create
 from test_consultations import consultation, contribute, moderate
 
 DRAFT = """Le présent projet organise les archives publiques.
@@ -165,3 +166,44 @@ def test_contributors_are_told_in_their_language_published_rejected_answered_and
     assert "أخذت بعين الاعتبار" in answered and "Le délai passe à vingt ans." in answered
     assert f"#contribution-{arabic['id']}" in answered
     assert "citizen@example.ma" not in str(helpers.call_action("package_show", id=pkg["id"]))
+
+
+def test_an_answered_contribution_led_to_a_commitment_whose_progress_reaches_its_contributor(app, people, smtp):
+    pkg = drafted(people)
+    create(people["sysadmin"], "commitment", "mo0006", "mrafp", ogp_id="MO0006", title="Portail de la transparence",
+           title_ar="بوابة الشفافية", milestones=[{"title": "Ouverture du portail", "end": "2030-12",
+                                                   "state": "not-started"}])
+    app.post("/ar" + tk.url_for("consultation_views.contribute", id=pkg["name"]),
+             headers={"Authorization": people["citizen"]["token"]}, data={"text": "أقترح بوابة", "article": "4"})
+    item = helpers.call_action("transparency_contribution_list", {"user": "officer"}, id=pkg["id"])[0]
+    helpers.call_action("follow_dataset", {"user": "requester"}, id="mo0006")
+    officer = {"Authorization": people["officer"]["token"]}
+
+    def step(step, **form):
+        return app.post(tk.url_for("consultation_views.moderate", id=pkg["name"], contribution_id=item["id"],
+                                   step=step), headers=officer, data=form)
+
+    step("moderate", decision="publish")
+    step("link", commitment="mo0006")  # not answered yet: refused
+    assert helpers.call_action("transparency_commitment_origins", id="mo0006") == []
+    step("answer", kind="taken", text="Engagement MO0006.")
+    step("link", commitment="mo9999")
+    step("link", commitment="mo0006")
+    origins = helpers.call_action("transparency_commitment_origins", id="mo0006")
+    assert [(o["id"], o["consultation"]["name"], o["article"]) for o in origins] == [(item["id"], "projet-loi", "4")]
+    assert helpers.call_action("transparency_statistics")["consultations"]["led_to_commitments"] == 1
+    page = BeautifulSoup(app.get("/ar" + tk.url_for("commitment.read", id="mo0006")).body, "html.parser")
+    origin = page.select_one(".transparency-commitment-origins li")
+    assert origin.find("a")["href"].endswith(f"/consultation/projet-loi#contribution-{item['id']}")
+    assert "أقترح بوابة" in origin.get_text() and "المادة 4" in origin.get_text()
+    mail.send_pending()
+    before = len(smtp.to("citizen@example.ma"))
+    app.post(tk.url_for("commitment_views.update", id="mo0006"), headers=officer,
+             data={"milestone": "0", "state": "in-progress", "comment": "Le portail est en test."})
+    mail.send_pending()
+    news = smtp.to("citizen@example.ma")[before:]
+    assert [m["Subject"] for m in news] == ["أخبار الالتزام «بوابة الشفافية»"]
+    assert "Le portail est en test." in news[0].get_body().get_content()
+    follower = smtp.to("requester@example.ma")
+    assert [m["Subject"] for m in follower] == [
+        "Nouvelles de l'engagement « Portail de la transparence » / أخبار الالتزام «بوابة الشفافية»"]

@@ -12,8 +12,8 @@ from ckan import model
 from ckan.lib.helpers import _get_auto_flask_context
 from flask_babel import force_locale
 
-from . import mail, phases, portal
-from .model import Contribution, Notice
+from . import choices, mail, phases, portal
+from .model import Contribution, MilestoneUpdate, Notice, contributions_to
 
 REJECT_REASONS = {
     "off-topic": {"fr": "Hors sujet", "ar": "خارج الموضوع", "en": "Off topic"},
@@ -119,9 +119,12 @@ def tell_contributor(item: Contribution, template: str, pkg: dict[str, Any], **e
     email = model.Session.query(model.User.email).filter(model.User.id == item.user_id).scalar()
     if not email:
         return
-    title = (pkg.get("title_ar") or pkg["title"]) if item.lang == "ar" else pkg["title"]
     url = tk.url_for("consultation.read", id=pkg["name"], _external=True, _anchor=f"contribution-{item.id}")
-    mail.queue(email, *_email(template, item.lang, title=title, url=url, **extra))
+    mail.queue(email, *_email(template, item.lang, title=_title(pkg, item.lang), url=url, **extra))
+
+
+def _title(pkg: dict[str, Any], lang: str | None) -> str:
+    return (pkg.get("title_ar") or pkg["title"]) if lang == "ar" else pkg["title"]
 
 
 def tell_contributors(pkg: dict[str, Any], template: str) -> None:
@@ -133,6 +136,29 @@ def tell_contributors(pkg: dict[str, Any], template: str) -> None:
         latest[item.user_id] = item
     for item in latest.values():
         tell_contributor(item, template, pkg)
+
+
+def tell_progress(commitment: dict[str, Any], update: MilestoneUpdate) -> None:
+    """Queues the news of a milestone update to the contributors whose contributions
+    led to the commitment (in their language) and to its followers (in French and
+    Arabic), once each (the caller commits)."""
+    state = next((c["label"] for c in choices.of("commitment", "milestones", "state") if c["value"] == update.state), {})
+    url = tk.url_for("commitment.read", id=commitment["name"], _external=True)
+
+    def text(lang: str | None, contributed: bool) -> tuple[str, str]:
+        return _email("commitment_progress", lang, title=_title(commitment, lang), milestone=update.milestone_title,
+                      state=state.get(lang or "fr", update.state), comment=update.comment or "", url=url,
+                      contributed=contributed)
+    told: set[str] = set()
+    for item, email, _consultation in contributions_to(commitment["id"]):
+        if email and email not in told:
+            told.add(email)
+            mail.queue(email, *text(item.lang, True))
+    followers = [email for email in follower_emails(commitment["id"]) if email not in told]
+    if followers:
+        (fr_subject, fr_body), (ar_subject, ar_body) = text("fr", False), text("ar", False)
+        for email in followers:
+            mail.queue(email, f"{fr_subject} / {ar_subject}", f"{fr_body}\n{ar_body}")
 
 
 def daily() -> dict[str, int]:

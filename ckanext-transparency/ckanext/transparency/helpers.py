@@ -227,6 +227,8 @@ def transparency_field_label(action: str, field: str) -> str:
                                              "proposal": _("Rewording you propose (optional)")},
         "transparency_consultation_draft_load": {"upload": _("Draft (DOCX, ODT or TXT)"), "lang": _("Language")},
         "transparency_contribution_support": {"contribution_id": _("Support")},
+        "transparency_contribution_link": {"contribution_id": _("Contribution"),
+                                           "commitment": _("Commitment it led to (its address)")},
         "transparency_contribution_moderate": {"reason": _("Reason of the rejection")},
         "transparency_contribution_answer": {"kind": _("Answer"), "text": _("Public explanation")},
         "transparency_consultation_report_publish": {"summary": _("Summary"), "upload": _("Report document")},
@@ -335,7 +337,8 @@ def transparency_commitment(pkg: dict[str, Any]) -> dict[str, Any]:
     except tk.NotAuthorized:
         may_update = False
     return {"milestones": milestones, "may_update": may_update,
-            "updates": tk.get_action("transparency_milestone_update_list")({}, {"id": pkg["id"]})}
+            "updates": tk.get_action("transparency_milestone_update_list")({}, {"id": pkg["id"]}),
+            "origins": tk.get_action("transparency_commitment_origins")({}, {"id": pkg["id"]})}
 
 
 def transparency_action_plan(pkg: dict[str, Any]) -> dict[str, Any]:

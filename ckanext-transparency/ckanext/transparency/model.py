@@ -236,3 +236,14 @@ def supported_by(user_id: str, package_id: str) -> set[int]:
     return {cid for (cid,) in model.Session.query(Support.contribution_id)
             .join(Contribution, Contribution.id == Support.contribution_id)
             .filter(Contribution.package_id == package_id, Support.user_id == user_id)}
+
+
+def contributions_to(commitment_id: str) -> list[tuple[Contribution, str | None, model.Package]]:
+    """The published contributions that led to a commitment, with their contributor's
+    e-mail (never public) and their consultation, oldest first."""
+    return [tuple(row) for row in model.Session.query(Contribution, model.User.email, model.Package)
+            .join(model.User, model.User.id == Contribution.user_id)
+            .join(model.Package, model.Package.id == Contribution.package_id)
+            .filter(Contribution.commitment_id == commitment_id, Contribution.state == "published",
+                    model.Package.state == "active", model.Package.private.is_(False))
+            .order_by(Contribution.id)]

@@ -271,9 +271,12 @@ def moderate(id: str, contribution_id: int, step: str) -> Any:
     elif step == "answer":
         _post("transparency_contribution_answer", {"contribution_id": contribution_id,
               "kind": form.get("kind", ""), "text": form.get("text", "")}, tk._("Answer published."))
+    elif step == "link":
+        _post("transparency_contribution_link", {"contribution_id": contribution_id,
+              "commitment": form.get("commitment", "")}, tk._("The commitment it led to is recorded."))
     else:
         tk.abort(404)
-    return tk.redirect_to("consultation.read", id=id)
+    return _back_to(id, f"contribution-{contribution_id}")
 
 
 @consultation.route("/<id>/report", methods=["POST"])

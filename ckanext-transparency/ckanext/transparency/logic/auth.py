@@ -30,6 +30,7 @@ __all__ = [
     "transparency_contribution_export",
     "transparency_contribution_support",
     "transparency_consultation_draft_load",
+    "transparency_contribution_link",
     "transparency_bulk_upload",
     "transparency_publication_coverage",
     "package_create",
@@ -158,6 +159,10 @@ def transparency_contribution_support(context: Context, data_dict: DataDict) -> 
 
 
 def transparency_consultation_draft_load(context: Context, data_dict: DataDict) -> AuthResult:
+    return _organizing_officer(context, data_dict)
+
+
+def transparency_contribution_link(context: Context, data_dict: DataDict) -> AuthResult:
     return _organizing_officer(context, data_dict)
 
 

@@ -117,6 +117,13 @@ def contribution_id(not_empty: Validator, int_validator: Validator) -> Schema:
 
 
 @tk.validator_args
+def contribution_link(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                      int_validator: Validator, transparency_no_null: Validator) -> Schema:
+    return {"contribution_id": [not_empty, int_validator],
+            "commitment": [ignore_missing, unicode_safe, transparency_no_null]}
+
+
+@tk.validator_args
 def draft_load(not_empty: Validator, unicode_safe: Validator, one_of: Validator,
                transparency_no_null: Validator, transparency_document: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe, transparency_no_null],

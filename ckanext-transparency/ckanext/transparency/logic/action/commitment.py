@@ -7,13 +7,13 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ... import choices, portal
-from ...model import MilestoneUpdate
+from ... import choices, consultations, mail, portal
+from ...model import MilestoneUpdate, contributions_to
 from .. import schema as schemas
 from ...portal import site_context
 from .common import reason, show, validate
 
-__all__ = ["transparency_milestone_update_record", "transparency_milestone_update_list",
+__all__ = ["transparency_milestone_update_record", "transparency_milestone_update_list", "transparency_commitment_origins",
            "transparency_action_plan_import", "transparency_action_plan_export"]
 
 # The OGP's column names (../shared/data/ogp_morocco_2018_2020_commitments.csv) and our fields.
@@ -67,11 +67,14 @@ def transparency_milestone_update_record(context: Context, data_dict: DataDict) 
                 milestone=milestones[data["milestone"]]["title"], date=date.isoformat())})
         data["evidence_url"] = evidence["url"]
     user = model.User.get(context.get("user") or "")
-    model.Session.add(MilestoneUpdate(
+    update = MilestoneUpdate(
         package_id=pkg["id"], milestone=data["milestone"], milestone_title=milestones[data["milestone"]]["title"],
         state=data["state"], date=date, comment=data.get("comment"), evidence_url=data.get("evidence_url"),
-        user_id=user.id if user else None))
+        user_id=user.id if user else None)
+    model.Session.add(update)
+    consultations.tell_progress(pkg, update)
     model.repo.commit()
+    mail.send_soon()
     return tk.get_action("package_show")(dict(site_context(), use_cache=False), {"id": pkg["id"]})
 
 
@@ -88,6 +91,23 @@ def transparency_milestone_update_list(context: Context, data_dict: DataDict) ->
     rows = (model.Session.query(MilestoneUpdate).filter(MilestoneUpdate.package_id == pkg["id"])
             .order_by(MilestoneUpdate.date.desc(), MilestoneUpdate.id.desc()))
     return [row.as_dict() for row in rows]
+
+
+@tk.side_effect_free
+def transparency_commitment_origins(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Where a commitment came from: the published contributions to public
+    consultations that led to it, oldest first.
+
+    :param id: the commitment's id or name
+    :type id: string
+    :returns: each contribution with ``consultation`` (``name``, ``title``, ``title_ar``)
+    :rtype: list of dictionaries
+    """
+    data = validate(data_dict, schemas.package_id(), context)
+    pkg = _commitment(context, data["id"])
+    return [dict(item.as_dict(), consultation={"name": consultation.name, "title": consultation.title,
+                                               "title_ar": consultation.extras.get("title_ar")})
+            for item, _email, consultation in contributions_to(pkg["id"])]
 
 
 def _policy_area_value(label: str) -> str | None:

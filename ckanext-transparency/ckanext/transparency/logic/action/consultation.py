@@ -26,6 +26,7 @@ __all__ = [
     "transparency_contribution_export",
     "transparency_contribution_support",
     "transparency_consultation_draft_load",
+    "transparency_contribution_link",
 ]
 
 
@@ -325,3 +326,32 @@ def transparency_contribution_export(context: Context, data_dict: DataDict) -> l
     return [dict(item.as_dict(), original_text=item.original_text, user_name=name, contact_name=fullname,
                  contact_email=email, supports=counts.get(item.id, 0))
             for item, name, fullname, email in rows]
+
+
+def transparency_contribution_link(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Links an answered contribution to the commitment it led to, or unlinks it
+    (officers of the organizing institution). The commitment's page lists it, and
+    its contributor hears of the commitment's progress.
+
+    :param contribution_id: the contribution's id
+    :type contribution_id: int
+    :param commitment: the commitment's id or name; empty to unlink
+    :type commitment: string
+    :rtype: dictionary
+    """
+    data = validate(data_dict, schemas.contribution_link(), context)
+    item = consultations.contribution(data["contribution_id"])
+    pkg = tk.get_action("package_show")(site_context(), {"id": item.package_id})
+    tk.check_access("transparency_contribution_link", context, {"owner_org": pkg["owner_org"]})
+    if not item.answer_kind:
+        raise tk.ValidationError({"contribution_id": [tk._("Answer the contribution before linking it to a commitment")]})
+    commitment = None
+    if data.get("commitment"):
+        found = model.Package.get(data["commitment"])
+        if found is None or found.type != "commitment" or found.state != "active":
+            raise tk.ValidationError({"commitment": [tk._("No commitment has the address {name}").format(
+                name=data["commitment"])]})
+        commitment = found.id
+    item.commitment_id = commitment
+    model.repo.commit()
+    return item.as_dict()
