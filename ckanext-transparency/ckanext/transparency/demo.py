@@ -344,6 +344,17 @@ def _indicators(context: dict[str, Any]) -> None:
         "methodology": "Réponses données au plus tard à la date limite, rapportées aux réponses données "
                        "dans l'année (voir la page Statistiques).",
     }, files=[("demo/indicator_ati_on_time.csv", "Valeurs (CSV)")])
+    _upsert_package(context, {
+        "type": "indicator", "name": "demandes-repondues-dans-les-delais-portail", "owner_org": "mrafp",
+        "title": "Demandes répondues dans les délais, par trimestre (chiffres du portail)",
+        "title_ar": "الطلبات التي أجيب عنها داخل الأجل، حسب الفصل (أرقام البوابة)",
+        "notes": "Part des demandes reçues dans le trimestre et répondues qui l'ont été dans le délai légal, "
+                 "calculée à chaque visite à partir des demandes déposées sur ce portail.",
+        "notes_ar": "نسبة الطلبات المتوصل بها خلال الفصل والتي أجيب عنها داخل الأجل القانوني، "
+                    "محسوبة عند كل زيارة انطلاقا من الطلبات المقدمة عبر هذه البوابة.",
+        "unit": "%", "periodicity": "quarterly", "live_source": "ati-on-time",
+        "methodology": "Les chiffres de la page Statistiques, filtrés sur chaque trimestre de réception.",
+    })
 
 
 def _reuses(context: dict[str, Any]) -> None:
