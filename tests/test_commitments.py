@@ -126,12 +126,12 @@ def test_import_keeps_good_rows_reports_bad_ones_and_export_gives_them_back(app,
     (tmp_path / "plan.csv").write_text(source + bad, encoding="utf-8")
     result = cli.invoke(ckan_command, ["transparency", "import-plan", str(tmp_path / "plan.csv"),
                                        "--plan", "plan-2018", "--org", "mrafp"])
-    assert "24 created, 0 updated, 0 milestones, 2 rejected" in result.output, result.output
+    assert "24 created, 0 updated, 0 unchanged, 0 milestones, 2 rejected" in result.output, result.output
     assert "row 25 (MO12): ogp_id" in result.output
     assert "row 26 (MO0099): Unknown policy area: Astrologie" in result.output
     again = cli.invoke(ckan_command, ["transparency", "import-plan", str(tmp_path / "plan.csv"),
                                       "--plan", "plan-2018", "--org", "mrafp"])
-    assert "0 created, 24 updated, 0 milestones, 2 rejected" in again.output
+    assert "0 created, 0 updated, 24 unchanged, 0 milestones, 2 rejected" in again.output
 
     exported = app.get("/action-plan/plan-2018/export.json").json
     assert len(exported) == 24 and exported[5]["ogp_id"] == "MO0006"
@@ -162,7 +162,7 @@ def test_milestone_rows_replace_a_commitments_milestones_together_or_not_at_all(
         writer.writerows(rows)
     result = cli.invoke(ckan_command, ["transparency", "import-plan", str(tmp_path / "plan.csv"),
                                        "--plan", "plan-2018", "--org", "mrafp"])
-    assert "2 created, 0 updated, 2 milestones, 3 rejected" in result.output, result.output
+    assert "2 created, 0 updated, 0 unchanged, 2 milestones, 3 rejected" in result.output, result.output
     assert "row 4 (MO0001): Not imported: another milestone row of MO0001 was rejected" in result.output
     assert "row 6 (MO0001): milestone_end: Write the month as YYYY-MM" in result.output
     assert "row 7 (MO9999): No commitment MO9999 in this action plan" in result.output
@@ -207,3 +207,45 @@ def test_texts_show_in_the_pages_language_and_fall_back_to_the_other(app, people
     assert 'lang="ar" dir="rtl"><p>إحداث البوابة.' in arabic and "<p>Créer le portail" not in arabic
     assert "L'information est dispersée." in french and "المعلومات مشتتة." in arabic
     assert 'lang="fr" dir="ltr"><p>Voir le décret.' in arabic  # no Arabic version: the French one, marked
+
+
+def test_plan_export_then_import_is_a_round_trip(app, cli, plan, people, tmp_path):
+    from ckan.cli.cli import ckan as ckan_command
+    helpers.call_action("package_patch", {"user": people["sysadmin"]["name"]}, id="mo0011",
+                        commitment_status="inactive", start_date="2018-09-01")
+    exported = app.get("/action-plan/plan-2018/export.csv").data.decode("utf-8-sig")
+    (tmp_path / "plan.csv").write_text(exported, encoding="utf-8")
+    header, *lines = list(csv.reader(io.StringIO(exported)))
+    assert header == ["ogp_id", "title", "action_plan", "cycle", "policy_area", "lead_institution", "status",
+                      "start_date", "end_date", "progress", "late_milestones", "milestone_title", "milestone_start",
+                      "milestone_end", "milestone_deliverable", "milestone_weight", "milestone_state"]
+    assert [(r[0], r[5], r[6], r[11]) for r in lines] == [
+        ("MO0006", "mrafp", "active", ""), *[("MO0006", "", "", m["title"]) for m in MILESTONES],
+        ("MO0011", "mef", "inactive", ""), ("MO0011", "", "", "Budget citoyen")]
+
+    def import_plan():
+        return cli.invoke(ckan_command, ["transparency", "import-plan", str(tmp_path / "plan.csv"),
+                                         "--plan", "plan-2018", "--org", "mrafp"]).output
+
+    before = {name: helpers.call_action("package_show", id=name) for name in ("mo0006", "mo0011")}
+    assert "0 created, 0 updated, 2 unchanged, 0 milestones, 0 rejected" in import_plan()
+    for name, shown in before.items():
+        after = helpers.call_action("package_show", id=name)
+        assert (after["metadata_modified"], after["commitment_status"]) == (shown["metadata_modified"],
+                                                                           shown["commitment_status"])
+    # One changed cell (a milestone's state of MO0006) changes exactly that.
+    lines[2][16] = "completed"
+    with open(tmp_path / "plan.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([header, *lines])
+    assert "0 created, 0 updated, 2 unchanged, 3 milestones, 0 rejected" in import_plan()
+    after = helpers.call_action("package_show", id="mo0006")
+    assert [m["state"] for m in after["milestones"]] == ["completed", "completed", "not-started"]
+    assert [{k: v for k, v in m.items() if k != "state" and v != ""} for m in after["milestones"]] == [
+        {k: v for k, v in m.items() if k != "state"} for m in before["mo0006"]["milestones"]]
+    # The lead institution and the status are imported too.
+    lines[0][5], lines[-2][6] = "mef", "active"
+    with open(tmp_path / "plan.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([header, *lines])
+    assert "0 created, 2 updated, 0 unchanged, 0 milestones, 0 rejected" in import_plan()
+    assert helpers.call_action("package_show", id="mo0006")["organization"]["name"] == "mef"
+    assert helpers.call_action("package_show", id="mo0011")["commitment_status"] == "active"

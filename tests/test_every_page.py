@@ -159,7 +159,9 @@ def _pages(role: str, records: dict[str, str], batch: str) -> list[str]:
     pages = ["/", "/about", "/statistics", "/organization/", "/organization/mrafp", "/publications/coverage",
              "/publications/coverage/mrafp", "/pages/loi-31-13", "/pages/faq", "/pages/guide-publication", "/pages/loi-31-13-ar", "/pages/faq-ar",
              "/pages/guide-publication-ar",
-             "/dataset/?q=nothing-is-called-this", "/cdai/decisions", f"/ati-request/batch/{batch}"]
+             "/dataset/?q=nothing-is-called-this", "/cdai/decisions", f"/ati-request/batch/{batch}",
+             # a commitment that came from a consultation; an indicator computed from the portal's figures
+             "/commitment/mo0008", "/indicator/demandes-repondues-dans-les-delais-portail"]
     for dataset_type, name in records.items():
         pages += [f"/{dataset_type}/", f"/{dataset_type}/{name}"]
     if role != "anonymous":

@@ -71,3 +71,33 @@ def test_change_and_parse_as_plain_functions():
     assert indicators.change([{"period": "2024", "value": -4.0}, {"period": "2025", "value": -2.0}])["change_percent"] == 50.0
     parsed = indicators.parse("\ufeffPeriod , Value\n2024-Q2,3\n2024-Q1,1\n")
     assert [p["period"] for p in parsed["points"]] == ["2024-Q1", "2024-Q2"] and parsed["errors"] == []
+
+
+def test_quarters_run_from_the_first_month_to_today():
+    import datetime
+    assert indicators.quarters("2024-12", datetime.date(2025, 4, 1)) == [
+        ("2024-Q4", datetime.date(2024, 10, 1), datetime.date(2024, 12, 31)),
+        ("2025-Q1", datetime.date(2025, 1, 1), datetime.date(2025, 3, 31)),
+        ("2025-Q2", datetime.date(2025, 4, 1), datetime.date(2025, 6, 30))]
+    assert indicators.quarter(datetime.date(2025, 9, 30)) == "2025-Q3"
+
+
+def test_the_demos_live_indicator_matches_the_statistics_page(app, cli, portal):
+    from bs4 import BeautifulSoup
+    from ckan.cli.cli import ckan as ckan_command
+    result = cli.invoke(ckan_command, ["transparency", "demo"])
+    assert result.exit_code == 0, result.output
+    series = helpers.call_action("transparency_indicator_series", id="demandes-repondues-dans-les-delais-portail")
+    assert series["live_source"] == "ati-on-time" and series["points"]
+    for point in series["points"]:
+        year, q = int(point["period"][:4]), int(point["period"][-1])
+        start, end = f"{year}-{3 * q - 2:02d}-01", f"{year}-{3 * q:02d}-{[31, 30, 30, 31][q - 1]}"
+        shown = app.get(f"/statistics.json?start={start}&end={end}").json["requests"]
+        assert point["value"] == shown["on_time_percent"], point
+    latest = series["points"][-1]
+    for lang in ("fr", "ar"):
+        page = BeautifulSoup(app.get(f"/{lang}/indicator/demandes-repondues-dans-les-delais-portail").body,
+                             "html.parser")
+        value = page.select_one(".transparency-figures dd").get_text(" ", strip=True)
+        assert value.startswith(str(int(latest["value"]))) and value.endswith("%")
+        assert page.select_one(".transparency-live-source a")["href"].endswith("/statistics")

@@ -118,7 +118,8 @@ def test_action_plan_and_consultation_figures(people):
     assert [(i["name"], i["count"]) for i in plan["by_completion"]] == [("limited", 2), ("complete", 1)]
     assert [(i["name"], i["count"]) for i in plan["by_policy_area"]] == [("e-government", 2), ("open-data", 2)]
     assert [(i["name"], i["count"]) for i in plan["late_by_institution"]] == [("mef", 1), ("mrafp", 1)]
-    assert stats["consultations"] == {"received": 4, "published": 2, "answered": 1, "rejected": 1}
+    assert stats["consultations"] == {"received": 4, "published": 2, "answered": 1, "rejected": 1,
+                                     "led_to_commitments": 0}
     mef = helpers.call_action("transparency_statistics", institution="mef")
     assert mef["action_plan"]["commitments"] == 1 and mef["consultations"]["received"] == 0
     tomorrow = (portal.today() + datetime.timedelta(days=1)).isoformat()

@@ -14,7 +14,7 @@ from ckanext.transparency import portal
 
 from conftest import create
 
-from .conftest import ADMIN, VIEWS, Page, submit_request
+from .conftest import ADMIN, NOW, VIEWS, Page, _iso, submit_request
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 
@@ -212,3 +212,95 @@ def test_a_visitor_searches_with_facets_and_downloads_a_resource(page: Page, sit
     while not target.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert target.read_text(encoding="utf-8") == site["regions_csv"]
+
+
+DRAFT = """Le présent décret organise la publication proactive.
+Article premier
+Chaque institution publie la liste de ses documents.
+Article 2
+Les documents sont publiés sur le portail.
+Article 3
+Les documents sont publiés dans un délai de trente jours après leur adoption.
+Article 4
+Le présent décret entre en vigueur dès sa publication."""
+DRAFT_AR = """المادة الأولى
+تنشر كل مؤسسة لائحة وثائقها.
+المادة 2
+تنشر الوثائق في البوابة.
+المادة 3
+تنشر الوثائق داخل أجل ثلاثين يوما من اعتمادها.
+المادة 4
+يدخل هذا المرسوم حيز التنفيذ فور نشره."""
+
+
+def test_a_draft_is_commented_article_by_article_and_the_loop_closes(page: Page, smtp):
+    from selenium.webdriver.common.keys import Keys
+    from ckanext.transparency import mail
+    name, commitment = f"projet-decret-{page.view}", f"engagement-issu-{page.view}"
+    pkg = create(ADMIN, "consultation", name, "mrafp", title="Projet de décret sur la publication proactive",
+                 title_ar="مشروع مرسوم النشر الاستباقي", topic="governance", draft=DRAFT, draft_ar=DRAFT_AR,
+                 opens_at=_iso(NOW - datetime.timedelta(days=1)), closes_at=_iso(NOW + datetime.timedelta(days=30)))
+    create(ADMIN, "commitment", commitment, "mrafp", title="Publication proactive des documents",
+           title_ar="النشر الاستباقي للوثائق", ogp_id="MO02{:02d}".format(VIEWS.index((page.lang, page.width))),
+           milestones=[{"title": "Décret adopté", "state": "in-progress"}])
+    other = helpers.call_action("transparency_contribution_create", {"user": "agent"}, id=pkg["id"], article="2",
+                                text="Publier aussi les budgets des institutions.")
+    helpers.call_action("transparency_contribution_moderate", {"user": "agent"}, contribution_id=other["id"],
+                        decision="publish")
+
+    # The citizen reads the draft, comments on article 3 where it stands, with the keyboard.
+    page.open(f"/user/login?came_from={page.prefix}/consultation/{name}")
+    page.login(page.citizen, lands_on=f"/consultation/{name}")
+    page.check("consultation-draft")
+    assert "trente jours" in page.text("#article-3 .transparency-article-text[lang=fr]")
+    assert "ثلاثين يوما" in page.text("#article-3 .transparency-article-text[lang=ar]")
+    page.find(".transparency-draft-toc a[href='#article-3']").send_keys(Keys.ENTER)
+    assert page.driver.execute_script("return location.hash") == "#article-3"
+    page.find("#article-3 details summary").send_keys(Keys.ENTER)  # opens the comment form
+    text = f"Trente jours, c'est trop long ({page.view})."
+    page.fill({"#comment-article-3": text, "#quote-article-3": "dans un délai de trente jours",
+               "#proposal-article-3": "Les documents sont publiés dans un délai de dix jours."})
+    page.submit("#article-3 details button[type=submit]")
+    _flash(page)
+    mine = [c for c in page.find_all("#article-3 .transparency-contribution") if text in c.text]
+    assert len(mine) == 1 and "transparency-contribution-pending" in mine[0].get_attribute("class")
+    assert mine[0].find_element("css selector", ".transparency-quote").text == "dans un délai de trente jours"
+
+    # ... and supports another contribution, once.
+    page.submit(f"#contribution-{other['id']} .transparency-supports button")
+    _flash(page)
+    assert page.text(f"#contribution-{other['id']} .transparency-support-count") == {
+        "fr": "1 soutien", "ar": "1 دعم"}[page.lang]
+    assert not page.find_all(f"#contribution-{other['id']} .transparency-supports button")
+    page.check("consultation-supported")
+
+    # The officer publishes and answers it on article 3, and links it to the commitment it led to.
+    item = next(c for c in helpers.call_action("transparency_contribution_list", {"user": "agent"}, id=pkg["id"])
+                if c["text"] == text)
+    page.open("/user/_logout")
+    page.open(f"/user/login?came_from={page.prefix}/consultation/{name}")
+    page.login("agent", lands_on=f"/consultation/{name}")
+    here = f"#article-3 #contribution-{item['id']}"
+    page.submit(f"{here} button[value=publish]")
+    page.click(f"{here} details summary")
+    page.fill({f"#kind-{item['id']}": "taken", f"#answer-text-{item['id']}": "Le délai passe à dix jours."})
+    page.submit(f"{here} details button[type=submit]")
+    _flash(page)
+    page.fill({f"#commitment-{item['id']}": commitment})
+    page.submit(f"{here} form:has(#commitment-{item['id']}) button")
+    _flash(page)
+    page.check("consultation-officer-articles")
+    page.submit_link(f"{here} .transparency-led-to a")
+
+    # The commitment tells where it came from; its progress reaches the contributor's mailbox.
+    assert text in page.text(".transparency-commitment-origins")
+    page.fill({"#update-milestone": "0", "#update-state": "completed", "#update-comment": "Le décret est adopté."})
+    page.submit(".transparency-milestone-form button[type=submit]")
+    _flash(page)
+    page.check("commitment-origins")
+    mail.send_pending()
+    subjects = [m["Subject"] for m in smtp.to(f"{page.citizen}@example.ma")]
+    assert {"fr": "Nouvelles de l'engagement « Publication proactive des documents »",
+            "ar": "أخبار الالتزام «النشر الاستباقي للوثائق»"}[page.lang] in subjects, subjects
+    body = next(m for m in smtp.to(f"{page.citizen}@example.ma") if "Le décret est adopté." in m.get_body().get_content())
+    assert f"/commitment/{commitment}" in body.get_body().get_content()

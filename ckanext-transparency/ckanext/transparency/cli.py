@@ -140,14 +140,15 @@ def restore_command(folder: str, yes: bool) -> None:
 @transparency.command("import-plan")
 @click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
 @click.option("--plan", required=True, help="Name of the action plan record.")
-@click.option("--org", required=True, help="Lead institution of new commitments.")
+@click.option("--org", required=True, help="Lead institution of new commitments whose row names none.")
 @click.option("--user", default=None, help="Import as this user (default: the site user).")
 def import_plan(csv_file, plan: str, org: str, user: str | None) -> None:
-    """Creates or updates the commitments of PLAN from a CSV with the OGP's columns
-    (ogp_id, title, action_plan, cycle, policy_area) and optional milestone rows
-    (ogp_id, milestone_title, milestone_start, milestone_end, milestone_deliverable,
-    milestone_weight, milestone_state). Good rows are saved; rejected rows are listed
-    with the reason."""
+    """Creates or updates the commitments of PLAN from a CSV with the columns of
+    /action-plan/<name>/export.csv (the OGP's ogp_id, title, action_plan, cycle,
+    policy_area; lead_institution, status, start_date, end_date) and optional
+    milestone rows (ogp_id, milestone_title, milestone_start, milestone_end,
+    milestone_deliverable, milestone_weight, milestone_state). Good rows are saved;
+    rejected rows are listed with the reason; an unchanged file changes nothing."""
     rows = list(enumerate(csv.DictReader(csv_file), start=1))
     commitments = [(n, row) for n, row in rows if not (row.get("milestone_title") or "").strip()]
     milestones: dict[str, list[tuple[int, dict[str, str]]]] = {}
@@ -157,8 +158,8 @@ def import_plan(csv_file, plan: str, org: str, user: str | None) -> None:
     # Commitments ten at a time, then each commitment's milestones together.
     chunks = [commitments[i:i + 10] for i in range(0, len(commitments), 10)] + list(milestones.values())
     totals = _in_chunks("transparency_action_plan_import", {"id": plan, "owner_org": org}, chunks, user)
-    click.echo(f"{totals['created']} created, {totals['updated']} updated, {totals['milestones']} milestones, "
-               f"{len(totals['rejected'])} rejected")
+    click.echo(f"{totals['created']} created, {totals['updated']} updated, {totals['unchanged']} unchanged, "
+               f"{totals['milestones']} milestones, {len(totals['rejected'])} rejected")
     for rejected in sorted(totals["rejected"], key=lambda r: r["row"]):
         click.secho(f"  row {rejected['row']} ({rejected['ogp_id']}): {rejected['reason']}", fg="red")
 

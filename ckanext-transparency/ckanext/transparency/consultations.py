@@ -9,8 +9,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import mail, phases, portal
-from .model import Contribution, Notice
+from . import choices, mail, phases, portal
+from .model import Contribution, MilestoneUpdate, Notice, contributions_to
 
 REJECT_REASONS = {
     "off-topic": {"fr": "Hors sujet", "ar": "خارج الموضوع", "en": "Off topic"},
@@ -24,6 +24,14 @@ ANSWER_KINDS = {
     "not-taken": {"fr": "Non prise en compte", "ar": "لم تؤخذ بعين الاعتبار", "en": "Not taken into account"},
     "out-of-scope": {"fr": "Hors du champ de la consultation", "ar": "خارج نطاق الاستشارة", "en": "Out of scope"},
 }
+
+
+DRAFT_FIELDS = {"fr": "draft", "ar": "draft_ar"}  # the draft's text per language (schemas/consultation.yaml)
+
+
+def draft_texts(pkg: dict[str, Any]) -> dict[str, str]:
+    """The draft's text in each language it is given in."""
+    return {lang: pkg[field] for lang, field in DRAFT_FIELDS.items() if pkg.get(field)}
 
 
 def phase(pkg: dict[str, Any]) -> str:
@@ -76,6 +84,46 @@ def notify_followers(pkg: dict[str, Any], kind: str) -> bool:
               tk.config.get("ckan.locale_default"), pkg=pkg,
               url=tk.url_for("consultation.read", id=pkg["name"], _external=True))
     return True
+
+
+def tell_contributor(item: Contribution, template: str, pkg: dict[str, Any], **extra: Any) -> None:
+    """Queues the e-mail ``templates/transparency/emails/contribution/<template>.txt`` to
+    the contributor of ``item``, in the language they wrote in first (the caller commits)."""
+    email = model.Session.query(model.User.email).filter(model.User.id == item.user_id).scalar()
+    if email:
+        url = tk.url_for("consultation.read", id=pkg["name"], _external=True, _anchor=f"contribution-{item.id}")
+        mail.send([email], f"transparency/emails/contribution/{template}.txt",
+                  item.lang or tk.config.get("ckan.locale_default"), pkg=pkg, url=url, **extra)
+
+
+def tell_contributors(pkg: dict[str, Any], template: str) -> None:
+    """Queues the e-mail ``template`` once to each contributor of the consultation, in
+    the language of their latest contribution."""
+    latest: dict[str, Contribution] = {}
+    for item in (model.Session.query(Contribution).filter(Contribution.package_id == pkg["id"])
+                 .order_by(Contribution.id)):
+        latest[item.user_id] = item
+    for item in latest.values():
+        tell_contributor(item, template, pkg)
+
+
+def tell_progress(commitment: dict[str, Any], update: MilestoneUpdate) -> None:
+    """Queues the news of a milestone update to the contributors whose contributions
+    led to the commitment (in their language first) and to its followers, once each
+    (the caller commits)."""
+    state = next((c["label"] for c in choices.of("commitment", "milestones", "state") if c["value"] == update.state),
+                 update.state)
+    letter = {"pkg": commitment, "milestone": update.milestone_title, "state": state, "comment": update.comment or "",
+              "url": tk.url_for("commitment.read", id=commitment["name"], _external=True)}
+    told: set[str] = set()
+    for item, email, _consultation in contributions_to(commitment["id"]):
+        if email and email not in told:
+            told.add(email)
+            mail.send([email], "transparency/emails/commitment/progress.txt",
+                      item.lang or tk.config.get("ckan.locale_default"), contributed=True, **letter)
+    mail.send([email for email in follower_emails(commitment["id"]) if email not in told],
+              "transparency/emails/commitment/progress.txt", tk.config.get("ckan.locale_default"),
+              contributed=False, **letter)
 
 
 def daily() -> dict[str, int]:

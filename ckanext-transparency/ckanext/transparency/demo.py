@@ -349,6 +349,17 @@ def _indicators(context: dict[str, Any]) -> None:
         "methodology": "Réponses données au plus tard à la date limite, rapportées aux réponses données "
                        "dans l'année (voir la page Statistiques).",
     }, files=[("demo/indicator_ati_on_time.csv", "Valeurs (CSV)")])
+    _upsert_package(context, {
+        "type": "indicator", "name": "demandes-repondues-dans-les-delais-portail", "owner_org": "mrafp",
+        "title": "Demandes répondues dans les délais, par trimestre (chiffres du portail)",
+        "title_ar": "الطلبات التي أجيب عنها داخل الأجل، حسب الفصل (أرقام البوابة)",
+        "notes": "Part des demandes reçues dans le trimestre et répondues qui l'ont été dans le délai légal, "
+                 "calculée à chaque visite à partir des demandes déposées sur ce portail.",
+        "notes_ar": "نسبة الطلبات المتوصل بها خلال الفصل والتي أجيب عنها داخل الأجل القانوني، "
+                    "محسوبة عند كل زيارة انطلاقا من الطلبات المقدمة عبر هذه البوابة.",
+        "unit": "%", "periodicity": "quarterly", "live_source": "ati-on-time",
+        "methodology": "Les chiffres de la page Statistiques, filtrés sur chaque trimestre de réception.",
+    })
 
 
 def _reuses(context: dict[str, Any]) -> None:
@@ -373,6 +384,26 @@ def _consultations(context: dict[str, Any]) -> None:
     _closed_consultation(context)
 
 
+_CHARTER_FR = ["La présente charte fixe les règles de bonne gouvernance des services publics.",
+               "Les services publics sont égaux pour tous les usagers.",
+               "Chaque service publie ses horaires d'ouverture.",
+               "Chaque service publie le délai de traitement de chaque démarche.",
+               "Les usagers sont accueillis dans la langue de leur choix, arabe ou amazighe.",
+               "Les démarches sont simplifiées et dématérialisées progressivement.",
+               "Les agents portent un badge qui indique leur nom et leur fonction.",
+               "Les services mesurent chaque année la satisfaction des usagers.",
+               "Chaque service traite les réclamations des usagers et y répond."]
+_CHARTER_AR = ["يحدد هذا الميثاق قواعد الحكامة الجيدة للمرافق العمومية.",
+               "المرافق العمومية متساوية بالنسبة لجميع المرتفقين.",
+               "ينشر كل مرفق مواعيد عمله.",
+               "ينشر كل مرفق أجل معالجة كل إجراء.",
+               "يستقبل المرتفقون باللغة التي يختارونها، العربية أو الأمازيغية.",
+               "تبسط الإجراءات وترقمن بالتدريج.",
+               "يحمل الموظفون شارة تبين اسمهم ووظيفتهم.",
+               "تقيس المرافق كل سنة رضا المرتفقين.",
+               "يعالج كل مرفق شكايات المرتفقين ويجيب عنها."]
+
+
 def _closed_consultation(context: dict[str, Any]) -> None:
     """A consultation that ran in spring 2026: contributions moderated and answered, report out.
     It is opened for a moment to take the contributions through the real actions."""
@@ -385,6 +416,8 @@ def _closed_consultation(context: dict[str, Any]) -> None:
         "notes_ar": "يحدد مشروع الميثاق قواعد الحكامة الجيدة للمرافق العمومية.",
         "topic": "public-services", "related_commitments": ["MO0008"],
         "opens_at": "2026-03-01T09:00:00+01:00", "closes_at": "2026-04-30T18:00:00+01:00",
+        "draft": "\n".join(f"Article {n}\n{text}" for n, text in enumerate(_CHARTER_FR, start=1)),
+        "draft_ar": "\n".join(f"المادة {n}\n{text}" for n, text in enumerate(_CHARTER_AR, start=1)),
     }
     try:
         tk.get_action("package_show")(dict(context), {"id": name})
@@ -396,19 +429,24 @@ def _closed_consultation(context: dict[str, Any]) -> None:
         data, opens_at=(now - datetime.timedelta(hours=1)).isoformat(),
         closes_at=(now + datetime.timedelta(hours=1)).isoformat()))
     contribute = tk.get_action("transparency_contribution_create")
-    answers = [("Article 4", "Publier les délais de traitement de chaque service.", "taken",
+    answers = [("4", "Publier les délais de traitement de chaque service.", "taken",
                 "Retenu : l'article 4 impose la publication des délais."),
-               ("Article 9", "Créer un guichet unique des réclamations.", "partly",
+               ("9", "Créer un guichet unique des réclamations.", "partly",
                 "Retenu en partie : un portail national des réclamations existe déjà (chikaya.ma)."),
                (None, "Supprimer le timbre fiscal des documents administratifs.", "out-of-scope",
                 "Hors du champ de la charte : relève de la loi de finances.")]
-    for section, text, kind, answer in answers:
-        item = contribute({"user": "demo-citizen"}, {"id": name, "text": text, "section": section or "",
-                                                     "show_name": section is not None})
+    for article, text, kind, answer in answers:
+        item = contribute({"user": "demo-citizen"}, {"id": name, "text": text, "article": article or "",
+                                                     "show_name": article is not None})
         tk.get_action("transparency_contribution_moderate")({"user": "demo-officer"}, {
             "contribution_id": item["id"], "decision": "publish"})
         tk.get_action("transparency_contribution_answer")({"user": "demo-officer"}, {
             "contribution_id": item["id"], "kind": kind, "text": answer})
+        if article == "4":  # it led to a commitment of the action plan
+            tk.get_action("transparency_contribution_link")({"user": "demo-officer"}, {
+                "contribution_id": item["id"], "commitment": "mo0008"})
+            tk.get_action("transparency_contribution_support")({"user": "demo-officer"}, {
+                "contribution_id": item["id"]})
     tk.get_action("package_patch")(dict(context), {"id": name, "opens_at": data["opens_at"],
                                                    "closes_at": data["closes_at"]})
     tk.get_action("transparency_consultation_report_publish")({"user": "demo-officer"}, {

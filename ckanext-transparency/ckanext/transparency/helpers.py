@@ -13,7 +13,7 @@ from flask import has_request_context
 from ckan import model
 from ckan.lib.search import SearchError
 
-from . import ati, choices, consultations, phases, portal, progress, search, workflow
+from . import ati, choices, consultations, drafts, phases, portal, progress, search, workflow
 
 ARABIC_LETTER = re.compile("[\u0600-\u06FF]")
 
@@ -237,7 +237,13 @@ def transparency_field_label(action: str, field: str) -> str:
         "transparency_ati_request_redact": {"passage": _("Passage to mask"), "resource_id": _("Or a document to hide"),
                                             "reason": _("Reason (public)")},
         "transparency_contribution_create": {"text": _("Your contribution"), "upload": _("Attachment (optional)"),
-                                             "section": _("Section or article of the draft (optional)")},
+                                             "section": _("Section or article of the draft (optional)"),
+                                             "article": _("Article"), "quote": _("Passage you quote (optional)"),
+                                             "proposal": _("Rewording you propose (optional)")},
+        "transparency_consultation_draft_load": {"upload": _("Draft (DOCX, ODT or TXT)"), "lang": _("Language")},
+        "transparency_contribution_support": {"contribution_id": _("Support")},
+        "transparency_contribution_link": {"contribution_id": _("Contribution"),
+                                           "commitment": _("Commitment it led to (its address)")},
         "transparency_contribution_moderate": {"reason": _("Reason of the rejection")},
         "transparency_contribution_answer": {"kind": _("Answer"), "text": _("Public explanation")},
         "transparency_consultation_report_publish": {"summary": _("Summary"), "upload": _("Report document")},
@@ -291,8 +297,9 @@ def transparency_actor_label(role: str) -> str:
 
 
 def transparency_consultation(pkg: dict[str, Any]) -> dict[str, Any]:
-    """What the consultation page shows: phase, counts, the contributions the user
-    may see, and what the user may do."""
+    """What the consultation page shows: phase, counts, the draft's articles with the
+    contributions on each, the contributions the user may see (sorted as asked:
+    ``?sort=supports``), and what the user may do."""
     context = portal.user_context()
     summary = tk.get_action("transparency_consultation_summary")(dict(context), {"id": pkg["id"]})
     try:
@@ -300,11 +307,19 @@ def transparency_consultation(pkg: dict[str, Any]) -> dict[str, Any]:
         officer = True
     except tk.NotAuthorized:
         officer = False
+    sort = "supports" if tk.request.args.get("sort") == "supports" else "date"
+    contributions = tk.get_action("transparency_contribution_list")(dict(context), {"id": pkg["id"], "sort": sort})
+    articles = drafts.merge(consultations.draft_texts(pkg))
+    for article in articles:
+        article["contributions"] = [c for c in contributions if article["number"] and c["article"] == article["number"]]
     return {
         "summary": summary,
         "answers": [{"kind": kind, "count": count} for kind, count in summary["answers"].items()],
-        "contributions": tk.get_action("transparency_contribution_list")(dict(context), {"id": pkg["id"]}),
+        "articles": articles,
+        "contributions": [c for c in contributions if not c["article"]],
+        "sort": sort,
         "officer": officer,
+        "signed_in": tk.current_user.is_authenticated,
         "may_contribute": summary["phase"] == phases.OPEN and tk.current_user.is_authenticated,
         "may_report": officer and summary["phase"] == phases.UNDER_REVIEW,
     }
@@ -339,7 +354,8 @@ def transparency_commitment(pkg: dict[str, Any]) -> dict[str, Any]:
     except tk.NotAuthorized:
         may_update = False
     return {"milestones": milestones, "may_update": may_update,
-            "updates": tk.get_action("transparency_milestone_update_list")({}, {"id": pkg["id"]})}
+            "updates": tk.get_action("transparency_milestone_update_list")({}, {"id": pkg["id"]}),
+            "origins": tk.get_action("transparency_commitment_origins")({}, {"id": pkg["id"]})}
 
 
 def transparency_action_plan(pkg: dict[str, Any]) -> dict[str, Any]:

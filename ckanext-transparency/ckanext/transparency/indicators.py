@@ -8,6 +8,7 @@ per breakdown. Periods are written so that they sort as text: 2024, 2024-Q1,
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from typing import Any
 
@@ -65,3 +66,20 @@ def change(points: list[dict[str, Any]]) -> dict[str, Any]:
         if previous["value"]:
             result["change_percent"] = round(100 * result["change"] / abs(previous["value"]), 1)
     return result
+
+
+def quarter(day: datetime.date) -> str:
+    """The quarter of a day, written to sort as text: 2025-Q3."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarters(first_month: str, today: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
+    """(label, first day, last day) of each quarter from the one of ``first_month``
+    (YYYY-MM) to the one of ``today``."""
+    year, month = int(first_month[:4]), (int(first_month[5:7]) - 1) // 3 * 3 + 1
+    found = []
+    while (year, month) <= (today.year, today.month):
+        start = datetime.date(year, month, 1)
+        year, month = (year + 1, 1) if month == 10 else (year, month + 3)
+        found.append((quarter(start), start, datetime.date(year, month, 1) - datetime.timedelta(days=1)))
+    return found

@@ -136,6 +136,11 @@ class Contribution(tk.BaseModel):
     text = Column(UnicodeText, nullable=False)  # as published: contact details masked
     original_text = Column(UnicodeText)  # as typed: never public
     section = Column(UnicodeText)
+    article = Column(UnicodeText)  # the number of the draft's article it is about (drafts.py)
+    quote = Column(UnicodeText)  # the passage of the article it quotes
+    proposal = Column(UnicodeText)  # the rewording it proposes
+    lang = Column(UnicodeText)  # the language the contributor wrote in: their e-mails are in it
+    commitment_id = Column(UnicodeText, ForeignKey("package.id", ondelete="SET NULL"), index=True)  # what it led to
     attachment = Column(UnicodeText)  # file name under <storage>/transparency/contributions/<id>/
     show_name = Column(sa.Boolean, nullable=False, default=False)
     public_name = Column(UnicodeText)  # the name shown, when the contributor agreed
@@ -151,10 +156,21 @@ class Contribution(tk.BaseModel):
         """What may be public, once published: the name only where the contributor agreed."""
         return {
             "id": self.id, "package_id": self.package_id, "text": self.text, "section": self.section,
+            "article": self.article, "quote": self.quote, "proposal": self.proposal,
+            "commitment_id": self.commitment_id,
             "attachment": self.attachment, "name": self.public_name if self.show_name else None,
             "state": self.state, "reject_reason": self.reject_reason, "answer_kind": self.answer_kind,
             "answer_text": self.answer_text, "created": self.created.isoformat(),
             "answered": self.answered.isoformat() if self.answered else None}
+
+
+class Support(tk.BaseModel):
+    """A signed-in citizen backs a published contribution, once."""
+    __tablename__ = "transparency_contribution_support"
+    contribution_id = Column(Integer, ForeignKey("transparency_contribution.id", ondelete="CASCADE"),
+                             primary_key=True)
+    user_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    created = Column(DateTime, nullable=False, default=_now)
 
 
 class Notice(tk.BaseModel):
@@ -329,3 +345,28 @@ class DocumentText(tk.BaseModel):
     text = Column(UnicodeText)  # None when it could not be read
     error = Column(UnicodeText)  # why it could not be read
     extracted = Column(DateTime, nullable=False, default=_now)
+
+
+def support_counts(package_id: str) -> dict[int, int]:
+    """Supports per contribution of a consultation (contributions without any are absent)."""
+    return dict(model.Session.query(Support.contribution_id, sa.func.count())
+                .join(Contribution, Contribution.id == Support.contribution_id)
+                .filter(Contribution.package_id == package_id).group_by(Support.contribution_id))
+
+
+def supported_by(user_id: str, package_id: str) -> set[int]:
+    """The contributions of a consultation that ``user_id`` supports."""
+    return {cid for (cid,) in model.Session.query(Support.contribution_id)
+            .join(Contribution, Contribution.id == Support.contribution_id)
+            .filter(Contribution.package_id == package_id, Support.user_id == user_id)}
+
+
+def contributions_to(commitment_id: str) -> list[tuple[Contribution, str | None, model.Package]]:
+    """The published contributions that led to a commitment, with their contributor's
+    e-mail (never public) and their consultation, oldest first."""
+    return [tuple(row) for row in model.Session.query(Contribution, model.User.email, model.Package)
+            .join(model.User, model.User.id == Contribution.user_id)
+            .join(model.Package, model.Package.id == Contribution.package_id)
+            .filter(Contribution.commitment_id == commitment_id, Contribution.state == "published",
+                    model.Package.state == "active", model.Package.private.is_(False))
+            .order_by(Contribution.id)]

@@ -288,13 +288,33 @@ def _flash_errors(action: str, error: tk.ValidationError) -> None:
 def contribute(id: str) -> Any:
     _require_login()
     form = tk.request.form
-    data = {"id": id, "text": form.get("text", ""), "section": form.get("section", ""),
-            "show_name": form.get("show_name") == "on"}
+    data = {"id": id, "text": form.get("text", ""), "show_name": form.get("show_name") == "on",
+            **{key: form[key] for key in ("section", "article", "quote", "proposal") if form.get(key)}}
     if tk.request.files.get("upload"):
         data["upload"] = tk.request.files["upload"]
     _post("transparency_contribution_create", data,
           tk._("Thank you: your contribution will be public once moderated."))
-    return tk.redirect_to("consultation.read", id=id)
+    return _back_to(id, f"article-{data['article']}" if data.get("article") else "contributions-title")
+
+
+def _back_to(id: str, anchor: str) -> Any:
+    return tk.redirect_to(tk.url_for("consultation.read", id=id, _anchor=anchor))
+
+
+@consultation.route("/<id>/contribution/<int:contribution_id>/support", methods=["POST"])
+def support(id: str, contribution_id: int) -> Any:
+    _require_login()
+    _post("transparency_contribution_support", {"contribution_id": contribution_id},
+          tk._("Thank you: your support is counted."))
+    return _back_to(id, f"contribution-{contribution_id}")
+
+
+@consultation.route("/<id>/draft", methods=["POST"])
+def draft(id: str) -> Any:
+    _require_login()
+    data = {"id": id, "lang": tk.request.form.get("lang", ""), "upload": tk.request.files.get("upload")}
+    _post("transparency_consultation_draft_load", data, tk._("The draft is loaded: check its articles below."))
+    return _back_to(id, "draft-title")
 
 
 @consultation.route("/<id>/contribution/<int:contribution_id>/<step>", methods=["POST"])
@@ -307,9 +327,12 @@ def moderate(id: str, contribution_id: int, step: str) -> Any:
     elif step == "answer":
         _post("transparency_contribution_answer", {"contribution_id": contribution_id,
               "kind": form.get("kind", ""), "text": form.get("text", "")}, tk._("Answer published."))
+    elif step == "link":
+        _post("transparency_contribution_link", {"contribution_id": contribution_id,
+              "commitment": form.get("commitment", "")}, tk._("The commitment it led to is recorded."))
     else:
         tk.abort(404)
-    return tk.redirect_to("consultation.read", id=id)
+    return _back_to(id, f"contribution-{contribution_id}")
 
 
 @consultation.route("/<id>/report", methods=["POST"])
@@ -333,7 +356,8 @@ def export(id: str) -> Any:
     except tk.NotAuthorized as error:
         tk.abort(403, str(error))
     columns = ["id", "created", "state", "section", "text", "original_text", "name", "contact_name", "contact_email",
-               "user_name", "reject_reason", "answer_kind", "answer_text", "attachment"]
+               "user_name", "reject_reason", "answer_kind", "answer_text", "attachment", "article", "quote",
+               "proposal", "supports"]
     return _personal(_csv_file(rows, columns, f"contributions-{id}.csv"))
 
 

@@ -31,6 +31,9 @@ __all__ = [
     "transparency_contribution_answer",
     "transparency_consultation_report_publish",
     "transparency_contribution_export",
+    "transparency_contribution_support",
+    "transparency_consultation_draft_load",
+    "transparency_contribution_link",
     "transparency_bulk_upload",
     "transparency_publication_coverage",
     "transparency_saved_search_create",
@@ -194,6 +197,19 @@ def transparency_consultation_report_publish(context: Context, data_dict: DataDi
 
 def transparency_contribution_export(context: Context, data_dict: DataDict) -> AuthResult:
     """The export holds contributors' contact details: officers of the organizing institution only."""
+    return _organizing_officer(context, data_dict)
+
+
+def transparency_contribution_support(context: Context, data_dict: DataDict) -> AuthResult:
+    """Any signed-in user may support a published contribution, once (the action checks)."""
+    return _signed_in(context)
+
+
+def transparency_consultation_draft_load(context: Context, data_dict: DataDict) -> AuthResult:
+    return _organizing_officer(context, data_dict)
+
+
+def transparency_contribution_link(context: Context, data_dict: DataDict) -> AuthResult:
     return _organizing_officer(context, data_dict)
 
 

@@ -133,6 +133,10 @@ def contribution_create(not_empty: Validator, ignore_missing: Validator, unicode
         "id": [not_empty, unicode_safe, transparency_no_null],
         "text": [not_empty, *text, transparency_max_length(tk.config.get("ckanext.transparency.contribution.max_length"))],
         "section": [ignore_missing, *text, transparency_max_length(200)],
+        "article": [ignore_missing, *text, transparency_max_length(20)],
+        "quote": [ignore_missing, *text, transparency_max_length(2000)],
+        "proposal": [ignore_missing, *text,
+                     transparency_max_length(tk.config.get("ckanext.transparency.contribution.max_length"))],
         "show_name": [default(False), transparency_boolean],
         "upload": [ignore_missing, transparency_document],
     }
@@ -142,7 +146,28 @@ def contribution_create(not_empty: Validator, ignore_missing: Validator, unicode
 def contribution_list(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
                       one_of: Validator, transparency_no_null: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe, transparency_no_null],
-            "state": [ignore_missing, unicode_safe, one_of(["pending", "published", "rejected"])]}
+            "state": [ignore_missing, unicode_safe, one_of(["pending", "published", "rejected"])],
+            "sort": [ignore_missing, unicode_safe, one_of(["date", "supports"])]}
+
+
+@tk.validator_args
+def contribution_id(not_empty: Validator, int_validator: Validator) -> Schema:
+    return {"contribution_id": [not_empty, int_validator]}
+
+
+@tk.validator_args
+def contribution_link(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                      int_validator: Validator, transparency_no_null: Validator) -> Schema:
+    return {"contribution_id": [not_empty, int_validator],
+            "commitment": [ignore_missing, unicode_safe, transparency_no_null]}
+
+
+@tk.validator_args
+def draft_load(not_empty: Validator, unicode_safe: Validator, one_of: Validator,
+               transparency_no_null: Validator, transparency_document: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe, transparency_no_null],
+            "lang": [not_empty, unicode_safe, one_of(["fr", "ar"])],
+            "upload": [not_empty, transparency_document]}
 
 
 @tk.validator_args

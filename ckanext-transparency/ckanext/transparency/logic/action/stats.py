@@ -44,7 +44,8 @@ def transparency_statistics(context: Context, data_dict: DataDict) -> dict[str, 
         by month, institutions ranked by answers within the deadline),
         ``action_plan`` (commitments by status, IRM completion and policy area;
         commitments with late milestones by institution; the period does not
-        apply), ``consultations`` (contributions received, published, answered)
+        apply), ``consultations`` (contributions received, published, answered,
+        led to a commitment)
         and ``catalog`` (public records by type and institution).
         Lists hold ``name`` (the code), ``label`` (in the request's language)
         and ``count``.
@@ -137,23 +138,26 @@ def _action_plan(search: _Search) -> dict[str, Any]:
 
 def _consultations(org: model.Group | None, start: datetime.date | None,
                    end: datetime.date | None) -> dict[str, Any]:
-    query = (sa.select(Contribution.state, Contribution.answer_kind.isnot(None), sa.func.count())
+    led = Contribution.commitment_id.isnot(None)
+    query = (sa.select(Contribution.state, Contribution.answer_kind.isnot(None), led, sa.func.count())
              .join(model.Package, model.Package.id == Contribution.package_id)
              .where(model.Package.state == "active", model.Package.private.is_(False))
-             .group_by(Contribution.state, Contribution.answer_kind.isnot(None)))
+             .group_by(Contribution.state, Contribution.answer_kind.isnot(None), led))
     if org:
         query = query.where(model.Package.owner_org == org.id)
     if start:
         query = query.where(Contribution.created >= start)
     if end:
         query = query.where(Contribution.created < end + datetime.timedelta(days=1))
-    counts = {"received": 0, "published": 0, "answered": 0, "rejected": 0}
-    for state, answered, count in model.Session.execute(query):  # one row per (state, answered)
+    counts = {"received": 0, "published": 0, "answered": 0, "rejected": 0, "led_to_commitments": 0}
+    for state, answered, led_to, count in model.Session.execute(query):  # one row per (state, answered, led_to)
         counts["received"] += count
         if state in ("published", "rejected"):
             counts[state] += count
         if answered:
             counts["answered"] += count
+        if led_to and state == "published":
+            counts["led_to_commitments"] += count
     return counts
 
 
