@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -190,11 +191,8 @@ def web_nodes_tried(since: int) -> list[list[int]]:
     with open(FRONT_LOG, "rb") as log:
         log.seek(since)
         lines = log.read().decode().splitlines()
-    tried = []
-    for line in lines:
-        upstream = line.split("upstream=", 1)[1].split(" cache=")[0].rsplit(" ", 1)[0]
-        tried.append([int(address.split(":")[1]) - BASE - 60 for address in upstream.split(", ") if ":" in address])
-    return tried
+    return [[int(port) - BASE - 60 for port in re.findall(r"127\.0\.0\.1:(\d+)", line.split("upstream=", 1)[1])]
+            for line in lines]
 
 
 def test_the_cluster_serves_the_demo_through_both_web_nodes(up):
