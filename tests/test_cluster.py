@@ -245,7 +245,7 @@ def test_the_front_stops_sending_to_a_lost_web_node_and_takes_it_back(up):
     tried = web_nodes_tried(since)
     assert sum(1 for nodes in tried if 1 in nodes) <= 6 and len(tried) > 20, tried
     # Reading never failed (the front sends it to the other node); a submission cut short on the
-    # dead node is not acknowledged (503, never repeated by the front), later ones are.
+    # dead node is not acknowledged (the front answers 503 and never repeats a POST), later ones are.
     assert set(traffic.statuses(since=killed)) <= {200, 503}, traffic.statuses(since=killed)
     assert set(traffic.statuses("search", since=killed)) == {200}
     assert set(traffic.statuses("submit", since=killed + 1)) == {200}
