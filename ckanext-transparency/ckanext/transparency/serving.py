@@ -90,6 +90,10 @@ def unavailable(error: Exception) -> flask.Response:
         response = flask.jsonify({"help": flask.request.url, "success": False,
                                   "error": {"__type": "Service Unavailable", "message": message}})
     else:
+        if "_login_user" not in flask.g:
+            # The signed-in user (an API token, a session) is read from the database, which may
+            # be what failed: the page is rendered for an anonymous reader (flask-login's g slot).
+            flask.g._login_user = flask.current_app.login_manager.anonymous_user()
         response = flask.make_response(flask.render_template("transparency/unavailable.html", message=message))
     response.status_code = 503
     return response
