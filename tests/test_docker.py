@@ -104,3 +104,32 @@ def test_the_schema_is_ckans_own_plus_the_portals_fields():
     assert ours.find("fields/field[@name='_version_']").attrib == {
         "name": "_version_", "type": "plong", "indexed": "false", "stored": "false", "docValues": "true"}
     assert {e.get("name") for e in ours.find("types")} - {e.get("name") for e in stock.find("types")} == {"text_ar_fr", "text_ar", "text_fr"}
+
+
+CLUSTER = yaml.safe_load(_read("docker", "compose.cluster.yml"))
+
+
+def test_the_cluster_in_containers_has_the_topology_and_files_of_scripts_cluster():
+    """docker/compose.cluster.yml and scripts/cluster: the same members, settings files and versions."""
+    services = CLUSTER["services"]
+    script = _read("scripts", "cluster")
+    assert {"zk1", "zk2", "zk3", "solr1", "solr2", "solr-door", "pg1", "pg2", "nginx", "ckan", "worker", "periodic"} <= set(services)
+    assert services["ckan"]["deploy"]["replicas"] == services["worker"]["deploy"]["replicas"] == 2
+    for name in ("ckan", "worker", "periodic"):
+        assert set(services[name]["environment"]) <= set(CONFIG_FROM_ENV_VARS.values()) | {"CKAN_SECRET_KEY", "CKAN_MIGRATE"}
+        assert "target_session_attrs=read-write" in services[name]["environment"]["CKAN_SQLALCHEMY_URL"]
+    assert "target_session_attrs=read-write" in script
+    # One front file, one Solr door file, one Patroni file, one set of Patroni pins.
+    assert services["nginx"]["volumes"] == COMPOSE["services"]["nginx"]["volumes"]
+    assert services["solr-door"]["volumes"] == ["../config/nginx/solr-door.conf.template:/etc/nginx/templates/default.conf.template:ro"]
+    assert "config/nginx/solr-door.conf.template" in script and "config/patroni.yml" in script
+    patroni = _read("docker", "patroni", "Dockerfile")
+    assert "COPY config/patroni.yml /etc/patroni.yml" in patroni and "requirements-cluster.txt" in patroni
+    assert "requirements-cluster.txt" in script
+    pg = re.search(r"^PG_VERSION=(\d+)", LIB, re.M).group(1)
+    assert re.search(rf"^FROM postgres:{pg}$", patroni, re.M)
+    # ZooKeeper: the release Solr's jars bundle, which scripts/cluster runs.
+    jars = os.listdir(os.path.join(ROOT, ".solr", "lib"))
+    bundled = next(re.fullmatch(r"zookeeper-(\d+\.\d+\.\d+)\.jar", j).group(1) for j in jars if re.fullmatch(r"zookeeper-[\d.]+\.jar", j))
+    assert {services[f"zk{n}"]["image"] for n in (1, 2, 3)} == {f"zookeeper:{bundled}"}
+    assert services["solr1"]["build"] == COMPOSE["services"]["solr"]["build"]

@@ -25,6 +25,7 @@ from werkzeug import exceptions
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.search import SearchError, SearchIndexError
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,9 @@ def answer_headers(response: flask.Response) -> flask.Response:
     (API answers, pages whose session holds only a form's CSRF token), and
     ``Retry-After`` to every 503 (search pages while Solr is away included)."""
     request = flask.request
-    if response.status_code == 500 and _search_index_unavailable(response):
-        response.status_code = 503  # CKAN's API answers a SearchIndexError with a 500 of its own
+    if response.status_code == 500 and request.path.startswith("/api/") and (
+            _search_index_unavailable(response) or _database_unavailable()):
+        response.status_code = 503  # CKAN's API view answers any exception with a 500 of its own
     if response.status_code == 503 and "Retry-After" not in response.headers:
         response.headers["Retry-After"] = str(tk.config.get("ckanext.transparency.retry_after"))
     if (response.status_code >= 500 or request.method not in ("GET", "HEAD")
@@ -82,6 +84,16 @@ def _search_index_unavailable(response: flask.Response) -> bool:
     return error.get("__type") == "Search Index Error" and not re.search(r"\(HTTP 4\d\d\)", error.get("message", ""))
 
 
+def _database_unavailable() -> bool:
+    """PostgreSQL cannot be reached (a write in flight when the primary died, a failover)."""
+    try:
+        with model.meta.engine.connect() as connection:
+            connection.execute(sqlalchemy.text("SELECT 1"))
+    except sqlalchemy.exc.SQLAlchemyError:
+        return True
+    return False
+
+
 def unavailable(error: Exception) -> flask.Response:
     """503 (``answer_headers`` adds ``Retry-After``): a page that needs neither the database nor Solr."""
     log.warning("service unavailable: %s", error)
@@ -90,6 +102,10 @@ def unavailable(error: Exception) -> flask.Response:
         response = flask.jsonify({"help": flask.request.url, "success": False,
                                   "error": {"__type": "Service Unavailable", "message": message}})
     else:
+        if "_login_user" not in flask.g:
+            # The signed-in user (an API token, a session) is read from the database, which may
+            # be what failed: the page is rendered for an anonymous reader (flask-login's g slot).
+            flask.g._login_user = flask.current_app.login_manager.anonymous_user()
         response = flask.make_response(flask.render_template("transparency/unavailable.html", message=message))
     response.status_code = 503
     return response
