@@ -7,38 +7,15 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import pytest
 import requests
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import FileStorage
 
-import ckan.plugins.toolkit as tk
-from ckan.lib import jobs
 from ckan.tests import helpers
-from ckanext.xloader import db as xloader_db
 
-from conftest import create
+from conftest import create, run_jobs
 
 ARABIC_CSV = "الجهة,عدد الطلبات,السنة\nفاس مكناس,120,2025\nالرباط سلا القنيطرة,340,2025\n".encode()
-
-
-@pytest.fixture
-def loader(served, people, monkeypatch) -> dict[str, Any]:
-    """What scripts/up sets: the site user's token, and the site fetched on loopback."""
-    site = helpers.call_action("get_site_user")
-    token = helpers.call_action("api_token_create", {"user": site["name"]}, user=site["name"], name="xloader")
-    monkeypatch.setitem(tk.config, "ckanext.xloader.api_token", token["token"])
-    monkeypatch.setitem(tk.config, "ckanext.xloader.site_url", served)
-    jobs.get_queue().empty()
-    return people
-
-
-def run_jobs() -> None:
-    """The jobs worker of scripts/up, until the queue is empty. It forks a process per
-    job: xloader's own database connections are not shared across the fork."""
-    if xloader_db.ENGINE is not None:
-        xloader_db.ENGINE.dispose()
-    jobs.Worker().work(burst=True)
 
 
 def upload(user: dict[str, Any], pkg: dict[str, Any], filename: str, content: bytes, fmt: str) -> dict[str, Any]:
@@ -47,9 +24,9 @@ def upload(user: dict[str, Any], pkg: dict[str, Any], filename: str, content: by
                                format=fmt)
 
 
-def test_an_uploaded_csv_with_arabic_headers_answers_datastore_search_and_shows_as_a_table(app, served, loader):
-    officer = loader["officer"]
-    pkg = create(officer, "dataset", "demandes-par-region", loader["orgs"]["asked"]["id"], title="Demandes")
+def test_an_uploaded_csv_with_arabic_headers_answers_datastore_search_and_shows_as_a_table(app, served, loader, people):
+    officer = people["officer"]
+    pkg = create(officer, "dataset", "demandes-par-region", people["orgs"]["asked"]["id"], title="Demandes")
     resource = upload(officer, pkg, "demandes.csv", ARABIC_CSV, "CSV")
     run_jobs()
 
@@ -58,6 +35,9 @@ def test_an_uploaded_csv_with_arabic_headers_answers_datastore_search_and_shows_
     assert [f["id"] for f in answer["fields"]] == ["_id", "الجهة", "عدد الطلبات", "السنة", "rank"]
     assert [(r["الجهة"], r["عدد الطلبات"]) for r in answer["records"]] == [("فاس مكناس", "120")]
     assert helpers.call_action("resource_show", id=resource["id"])["datastore_active"] is True
+    sql = requests.get(f"{served}/api/3/action/datastore_search_sql", timeout=30,
+                       params={"sql": f'SELECT * FROM "{resource["id"]}"'})
+    assert sql.status_code == 400 and not sql.json()["success"]  # no SQL from visitors
     views = helpers.call_action("resource_view_list", id=resource["id"])
     assert "datatables_view" in {v["view_type"] for v in views}
 
@@ -72,9 +52,9 @@ def test_an_uploaded_csv_with_arabic_headers_answers_datastore_search_and_shows_
         assert table.html.get("dir", "ltr") == direction
 
 
-def test_a_csv_that_cannot_be_read_shows_its_error_to_its_publisher_only(app, served, loader):
-    officer = loader["officer"]
-    pkg = create(officer, "dataset", "fichier-abime", loader["orgs"]["asked"]["id"], title="Abîmé")
+def test_a_csv_that_cannot_be_read_shows_its_error_to_its_publisher_only(app, served, loader, people):
+    officer = people["officer"]
+    pkg = create(officer, "dataset", "fichier-abime", people["orgs"]["asked"]["id"], title="Abîmé")
     resource = upload(officer, pkg, "abime.csv", b"a,b\n1,2\n\xff\xfe\x00\x01garbage\x00,,,,\n" * 3, "CSV")
     run_jobs()
 
@@ -85,4 +65,4 @@ def test_a_csv_that_cannot_be_read_shows_its_error_to_its_publisher_only(app, se
         page = BeautifulSoup(app.get(f"/{lang}{url}", headers={"Authorization": officer["token"]}).body,
                              "html.parser")
         assert page.select_one(".alert-error, .alert-danger") is not None, lang
-    assert app.get(url, headers={"Authorization": loader["citizen"]["token"]}, status=403)
+    assert app.get(url, headers={"Authorization": people["citizen"]["token"]}, status=403)
