@@ -111,6 +111,18 @@ ensure_database() {  # name
     psql_admin -c "CREATE DATABASE $1 OWNER ckan ENCODING 'UTF8' TEMPLATE template0"
 }
 
+# The DataStore's database (ckan.datastore.write_url of the ini, or CKAN_DATASTORE_WRITE_URL)
+# and its read-only user datastore_ro, with the grants of CKAN's `datastore set-permissions`.
+ensure_datastore() {  # ini
+  local url=${CKAN_DATASTORE_WRITE_URL:-$(sed -n 's/^ckan\.datastore\.write_url *= *//p' "$1" | tail -n 1)}
+  local db=${url##*/}
+  ensure_database "$db"
+  psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname='datastore_ro'" | grep -q 1 ||
+    psql_admin -c "CREATE ROLE datastore_ro LOGIN PASSWORD 'datastore_ro'"
+  step "DataStore permissions on $db (read-only user datastore_ro)" \
+    bash -c "'$VENV/bin/ckan' -c '$1' datastore set-permissions | runuser -u postgres -- psql -p '$PG_PORT' -v ON_ERROR_STOP=1 -q -d '$db'"
+}
+
 start_redis() {
   local pidfile=$STACK/redis.pid
   require_port "$REDIS_PORT" REDIS "$pidfile"

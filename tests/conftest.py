@@ -10,8 +10,11 @@ from typing import Any, Iterator
 import pytest
 import sqlalchemy as sa
 
+import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib import jobs
 from ckan.tests import factories, helpers
+from ckanext.xloader import db as xloader_db
 
 # Plugins with their own migrations: CKAN's clean_db rebuilds only core tables.
 MIGRATED_PLUGINS = ("activity", "pages", "transparency")
@@ -138,6 +141,26 @@ def people(portal) -> dict[str, dict[str, Any]]:
     users["anonymous"] = {"name": "", "token": None}
     users["orgs"] = {"asked": asked, "other": other}
     return users
+
+
+@pytest.fixture
+def loader(served, portal, cli, monkeypatch) -> None:
+    """What scripts/up sets: the site user's token for ckanext-xloader (its command),
+    and the site fetched on loopback."""
+    from ckan.cli.cli import ckan as ckan_command
+    made = cli.invoke(ckan_command, ["transparency", "loader-token"])
+    assert made.exit_code == 0, made.output
+    monkeypatch.setitem(tk.config, "ckanext.xloader.api_token", made.output.strip().splitlines()[-1])
+    monkeypatch.setitem(tk.config, "ckanext.xloader.site_url", served)
+    jobs.get_queue().empty()
+
+
+def run_jobs() -> None:
+    """The jobs worker of scripts/up, until the queue is empty. It forks a process per
+    job: xloader's own database connections are not shared across the fork."""
+    if xloader_db.ENGINE is not None:
+        xloader_db.ENGINE.dispose()
+    jobs.Worker().work(burst=True)
 
 
 IDENTITY = {

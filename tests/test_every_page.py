@@ -35,6 +35,8 @@ import ckanext.transparency
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import helpers
 
+from conftest import run_jobs
+
 LANGUAGES = ("fr", "ar", "en")
 ROLES = {"anonymous": None, "citizen": "demo-citizen", "officer": "demo-officer", "sysadmin": "demo-admin"}
 CKAN_I18N = os.path.join(os.path.dirname(ckan.__file__), "i18n")
@@ -138,10 +140,12 @@ def _csrf(body: str) -> str:
 
 
 @pytest.fixture
-def demo(portal, cli) -> dict[str, Any]:
-    """The demo content: records of every type, institutions, the three demo users, the guides."""
+def demo(portal, cli, loader) -> dict[str, Any]:
+    """The demo content: records of every type, institutions, the three demo users, the
+    guides; its tables loaded into the DataStore by the worker."""
     loaded = cli.invoke(ckan_command, ["transparency", "demo"])
     assert loaded.exit_code == 0, loaded.output
+    run_jobs()
     tokens = {role: {"Authorization": helpers.call_action("api_token_create", {"user": name},
                                                           user=name, name="crawler")["token"]}
               for role, name in ROLES.items() if name}
@@ -151,10 +155,18 @@ def demo(portal, cli) -> dict[str, Any]:
         found = helpers.call_action("package_search", fq=f"+dataset_type:{dataset_type}", rows=1, sort="name asc")
         records[dataset_type] = found["results"][0]["name"]
     batch = helpers.call_action("package_search", fq="+dataset_type:ati-request +batch:[* TO *]", rows=1)
-    return {"tokens": tokens, "records": records, "batch": batch["results"][0]["batch"]}
+    # A resource with its views of each kind: a table (DataStore), a map (GeoJSON), a PDF.
+    resources = []
+    for name in ("regions-du-maroc", "chefs-lieux-des-regions", "loi-31-13-droit-acces-information"):
+        pkg = helpers.call_action("package_show", id=name)
+        resource = pkg["resources"][0]
+        resources.append(f"/{pkg['type']}/{name}/resource/{resource['id']}")
+        resources += [f"/{pkg['type']}/{name}/resource/{resource['id']}/view/{view['id']}"
+                      for view in helpers.call_action("resource_view_list", id=resource["id"])]
+    return {"tokens": tokens, "records": records, "batch": batch["results"][0]["batch"], "resources": resources}
 
 
-def _pages(role: str, records: dict[str, str], batch: str) -> list[str]:
+def _pages(role: str, records: dict[str, str], batch: str, resources: list[str]) -> list[str]:
     """The page types a person of ``role`` reaches."""
     pages = ["/", "/about", "/statistics", "/organization/", "/organization/mrafp", "/publications/coverage",
              "/publications/coverage/mrafp", "/pages/loi-31-13", "/pages/faq", "/pages/guide-publication", "/pages/loi-31-13-ar", "/pages/faq-ar",
@@ -164,6 +176,7 @@ def _pages(role: str, records: dict[str, str], batch: str) -> list[str]:
              "/commitment/mo0008", "/indicator/demandes-repondues-dans-les-delais-portail"]
     for dataset_type, name in records.items():
         pages += [f"/{dataset_type}/", f"/{dataset_type}/{name}"]
+    pages += resources
     if role != "anonymous":
         pages += ["/ati-request/submit", "/ati-request/mine", "/dashboard/datasets", f"/user/{ROLES[role]}"]
     if role == "officer":
@@ -179,7 +192,7 @@ def test_every_page_in_every_language_for_every_role(app, demo, capsys):
         headers = demo["tokens"].get(role, {})
         for lang in LANGUAGES:
             prefix = "" if lang == "fr" else f"/{lang}"
-            for path in _pages(role, demo["records"], demo["batch"]):
+            for path in _pages(role, demo["records"], demo["batch"], demo["resources"]):
                 response = app.get(prefix + path, headers=headers)
                 assert response.status_code == 200, f"{role} {prefix}{path}: {response.status_code}"
                 reader.check(f"{role} {prefix}{path}", response.body, lang)
@@ -190,7 +203,7 @@ def test_every_page_in_every_language_for_every_role(app, demo, capsys):
                                 data={"_csrf_token": _csrf(form.body), "email": "x"})
                 reader.check(f"{role} {prefix}/ati-request/submit (errors)", sent.body, lang)
                 reader.read[role, lang] += 1
-    pages = {path for role in ROLES for path in _pages(role, demo["records"], demo["batch"])}
+    pages = {path for role in ROLES for path in _pages(role, demo["records"], demo["batch"], demo["resources"])}
     with capsys.disabled():
         print(f"\nread {sum(reader.read.values())} pages: {len(pages)} pages x {len(LANGUAGES)} languages"
               f" x {len(ROLES)} roles (each role reaching its own); {len(reader.problems)} problems")

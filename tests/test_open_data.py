@@ -3,6 +3,7 @@ set by config, per-resource media type and size), and the guides in French and A
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
@@ -47,3 +48,15 @@ def test_guides_are_in_french_and_in_arabic_and_link_to_each_other(app, portal):
         assert 'dir="rtl"' in arabic and f'href="/fr/pages/{name}"' in arabic
     assert "bulk-upload" in app.get("/pages/guide-publication").body
     assert "دليل الناشر" in app.get("/ar/pages/guide-publication-ar").body
+
+
+def test_the_dataset_search_lists_open_data_only_and_each_type_its_own(app, people):
+    officer, org = people["officer"], people["orgs"]["asked"]["id"]
+    create(officer, "dataset", "budget-communes", org, title="Budget des communes")
+    create(officer, "publication", "loi-31-13", org, title="Loi 31-13")
+    create(officer, "consultation", "charte", org, title="Charte")
+    for url, names in (("/dataset/", {"budget-communes"}), ("/publication/", {"loi-31-13"}),
+                       ("/consultation/", {"charte"}), ("/ar/dataset/", {"budget-communes"})):
+        page = BeautifulSoup(app.get(url).body, "html.parser")
+        links = {a["href"].rstrip("/").rsplit("/", 1)[1] for a in page.select(".dataset-heading a")}
+        assert links == names, url

@@ -38,6 +38,16 @@ def load_demo() -> None:
     click.secho("Demo content loaded: " + ", ".join(labels), fg="green")
 
 
+@transparency.command("loader-token")
+def loader_token() -> None:
+    """Prints a new API token of the site user, for ckanext-xloader's
+    ``ckanext.xloader.api_token`` (scripts/up and docker/ write it into the ini)."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    token = tk.get_action("api_token_create")({"ignore_auth": True, "user": site_user["name"]},
+                                              {"user": site_user["name"], "name": "xloader"})
+    click.echo(token["token"])
+
+
 @transparency.command("send-mail")
 def send_mail() -> None:
     """Sends the e-mails waiting in the outbox (``periodic`` does it every 5 minutes)."""

@@ -318,6 +318,13 @@ def _datasets(context: dict[str, Any]) -> None:
         "tags": [{"name": "OGP"}, {"name": "gouvernement ouvert"}],
         "contact_name": "Division des études et de la législation", "contact_email": "etudes@demo.transparence.ma",
     }), files=[("ogp_morocco_2018_2020_commitments.csv", "Engagements (CSV)")])
+    _upsert_package(context, dict(common, **{
+        "name": "chefs-lieux-des-regions", "owner_org": "hcp", "theme": "GOVE", "frequency": "irregular",
+        "title": "Chefs-lieux des régions",
+        "notes": "Les chefs-lieux des douze régions du Royaume, en points géographiques (GeoJSON).",
+        "tags": [{"name": "régions"}, {"name": "carte"}],
+        "contact_name": "Direction de la statistique", "contact_email": "statistique@demo.transparence.ma",
+    }), files=[("demo/chefs_lieux_regions.geojson", "Chefs-lieux (carte)")])
 
 
 def _publications(context: dict[str, Any]) -> None:
@@ -326,7 +333,8 @@ def _publications(context: dict[str, Any]) -> None:
          "title": "Loi n° 31-13 relative au droit d'accès à l'information",
          "title_ar": "القانون رقم 31.13 المتعلق بالحق في الحصول على المعلومات",
          "notes": "Dahir n° 1-18-15 du 22 février 2018 portant promulgation de la loi n° 31-13.",
-         "publication_date": "2018-03-12", "legal_reference": "Bulletin officiel n° 6655 du 12 mars 2018"},
+         "publication_date": "2018-03-12", "legal_reference": "Bulletin officiel n° 6655 du 12 mars 2018",
+         "files": [("demo/loi_31_13_extrait.pdf", "Texte de la loi (PDF)")]},
         {"name": "organigramme-mrafp", "owner_org": "mrafp", "category": "missions",
          "title": "Missions et organigramme du ministère", "title_ar": "مهام الوزارة وهيكلها التنظيمي",
          "notes": "Missions du ministère et organisation de ses directions.", "publication_date": "2024-01-15"},
@@ -335,7 +343,8 @@ def _publications(context: dict[str, Any]) -> None:
          "notes": "Présentation synthétique de la loi de finances de l'année 2025.",
          "publication_date": "2025-01-02", "period_start": "2025-01-01", "period_end": "2025-12-31"},
     ]:
-        _upsert_package(context, dict(data, type="publication"))
+        files = data.pop("files", [])
+        _upsert_package(context, dict(data, type="publication"), files=files)
 
 
 def _indicators(context: dict[str, Any]) -> None:

@@ -31,6 +31,9 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "transparency")
+        # ckanext-xloader's job log lives in CKAN's database, not in a SQLite file in /tmp (nor in
+        # the DataStore's, whose full-text trigger applies to every table created there).
+        config["ckanext.xloader.jobs_db.uri"] = config.get("sqlalchemy.url")
 
     # IMiddleware
     def make_middleware(self, app: Any, config: Any) -> Any:

@@ -27,8 +27,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import SearchError, SearchIndexError
+from ckanext.dcat.utils import CONTENT_TYPES
 
 log = logging.getLogger(__name__)
+
+RDF_TYPES = frozenset(CONTENT_TYPES.values())
 
 # What a service that is down (or restarting) raises through CKAN. A SearchIndexError
 # undoes the save (CKAN indexes inside the commit): with SolrCloud, the shard's leader lost
@@ -53,7 +56,16 @@ def wrap(app: Any) -> Any:
     for error in REFUSALS:
         app.register_error_handler(error, refused)
     app.after_request(answer_headers)
+    app.after_request(rdf_charset)
     return app
+
+
+def rdf_charset(response: flask.Response) -> flask.Response:
+    """ckanext-dcat sends Turtle, RDF/XML, N3 and JSON-LD without a charset: clients
+    that default to Latin-1 would read Arabic as mojibake. Its serializers write UTF-8."""
+    if response.mimetype in RDF_TYPES and not response.mimetype_params.get("charset"):
+        response.headers["Content-Type"] = "{}; charset=utf-8".format(response.mimetype)
+    return response
 
 
 def answer_headers(response: flask.Response) -> flask.Response:

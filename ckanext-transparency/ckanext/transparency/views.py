@@ -12,6 +12,8 @@ from flask import Blueprint, make_response, send_file, send_from_directory
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
+from ckanext.dcat import utils as dcat_utils
+from ckanext.scheming.helpers import scheming_dataset_schemas
 
 from . import consultations, figures, portal, redaction
 
@@ -449,3 +451,25 @@ def decisions() -> Any:
         return tk.render("transparency/cdai/decisions.html", {"found": None, "filters": filters,
                                                               "errors": error.error_dict}), 400
     return tk.render("transparency/cdai/decisions.html", {"found": found, "filters": filters, "errors": {}})
+
+
+@transparency.record_once
+def _dcat_at_each_types_address(state: Any) -> None:
+    """``/publication/<name>.ttl`` (``.rdf``, ``.jsonld``, ``.n3``) and so on for every
+    record type, as ckanext-dcat serves ``/dataset/<name>.ttl`` for open data."""
+    for package_type in sorted(set(scheming_dataset_schemas() or {}) - {"dataset"}):
+        state.app.add_url_rule(f"/{package_type}/<_id>.<_format>", f"transparency.dcat_{package_type}",
+                               dcat_record, defaults={"package_type": package_type})
+
+
+def dcat_record(package_type: str, _id: str, _format: str) -> Any:
+    """One record in DCAT, at the address of its own type (any other type: 404)."""
+    if _format not in dcat_utils.CONTENT_TYPES:
+        tk.abort(404)
+    try:
+        pkg = tk.get_action("package_show")(portal.user_context(), {"id": _id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        tk.abort(404, tk._("Dataset not found"))
+    if pkg["type"] != package_type:
+        tk.abort(404, tk._("Dataset not found"))
+    return dcat_utils.read_dataset_page(pkg["id"], _format)
