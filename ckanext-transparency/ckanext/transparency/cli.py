@@ -38,6 +38,27 @@ def load_demo() -> None:
     click.secho("Demo content loaded: " + ", ".join(labels), fg="green")
 
 
+@transparency.group("holidays")
+def holidays() -> None:
+    """The Islamic holidays file, which deadlines count on."""
+
+
+@holidays.command("check")
+@click.option("--months", type=int, default=None,
+              help="Warn when the file ends within this many months (ckanext.transparency.ati.holidays_warning_months).")
+def holidays_check(months: int | None) -> None:
+    """Exits with an error when the Islamic holidays file ends within MONTHS months:
+    deadlines beyond its last date are estimates until the next dates are added."""
+    coverage = ati.holidays_coverage(months)
+    until = coverage["until"].isoformat() if coverage["until"] else "no date"
+    if coverage["runs_out"]:
+        click.secho(f"The Islamic holidays file ends on {until}, within {coverage['months']} months: add the next "
+                    "holidays to it (ckanext.transparency.ati.holidays_file); deadlines after that date are "
+                    "estimates.", fg="red", err=True)
+        raise SystemExit(1)
+    click.echo(f"The Islamic holidays file covers until {until}.")
+
+
 @transparency.command("send-mail")
 def send_mail() -> None:
     """Sends the e-mails waiting in the outbox (``periodic`` does it every 5 minutes)."""

@@ -163,6 +163,15 @@ def transparency_choice_options(dataset_type: str, field_name: str) -> list[dict
     return choices.options(dataset_type, field_name)
 
 
+def transparency_holidays_warning() -> dict[str, Any] | None:
+    """For a sysadmin, when the Islamic holidays file runs out soon: ``{"until", "months"}``."""
+    user = portal.current_user()
+    if user is None or not user.sysadmin:
+        return None
+    coverage = ati.holidays_coverage()
+    return coverage if coverage["runs_out"] else None
+
+
 def transparency_officer_institutions() -> list[dict[str, Any]]:
     """The institutions whose requests the signed-in user handles (editor or admin)."""
     if not tk.current_user.is_authenticated:

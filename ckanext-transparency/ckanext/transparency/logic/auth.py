@@ -14,6 +14,7 @@ from .. import ati, portal, workflow
 __all__ = [
     "transparency_statistics",
     "transparency_ati_request_submit",
+    "transparency_ati_similar",
     "transparency_ati_request_transition",
     "transparency_ati_request_history",
     "transparency_ati_requester_show",
@@ -51,6 +52,12 @@ def transparency_statistics(context: Context, data_dict: DataDict) -> AuthResult
 def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> AuthResult:
     """Any signed-in user may file a request."""
     return _signed_in(context)
+
+
+@tk.auth_allow_anonymous_access
+def transparency_ati_similar(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone: it shows public records only."""
+    return {"success": True}
 
 
 @tk.auth_sysadmins_check

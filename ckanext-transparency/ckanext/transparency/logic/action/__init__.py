@@ -17,8 +17,10 @@ from .resource import *  # noqa: F401,F403
 from .resource import __all__ as _resource
 from .search import *  # noqa: F401,F403
 from .search import __all__ as _search
+from .similar import *  # noqa: F401,F403
+from .similar import __all__ as _similar
 from .stats import *  # noqa: F401,F403
 from .stats import __all__ as _stats
 
 __all__ = (_search + _stats + _ati + _consultation + _commitment + _indicator + _catalog + _bulk + _resource
-           + _publication)
+           + _publication + _similar)
