@@ -61,6 +61,26 @@ def test_a_citizen_files_a_request_and_follows_it(page: Page):
     assert other.text(".transparency-state") == _label("ati-request", "ati_state", "received", other.lang)
 
 
+def test_a_citizen_is_shown_an_existing_answer_and_files_anyway(page: Page, site):
+    page.open("/ati-request/submit")
+    page.login(page.citizen, lands_on="/ati-request/submit")
+    answered = site["answered"]
+    # Typed without accents nor apostrophe, in other words: the answered request shows as one types.
+    page.fill({"#field-title": f"nombre des agents information ({page.view})"})
+    shown = f".transparency-similar-item a[href$='/ati-request/{answered['name']}']"
+    page.wait(lambda driver: page.find_all(shown))
+    assert page.text(shown) == answered["title"]
+    item = page.find(f".transparency-similar-item:has({shown}) .transparency-similar-state")
+    assert item.text == _label("ati-request", "ati_state", "answered", page.lang)
+    page.check("ati-submit-similar")
+    page.fill({"#field-owner_org": "mrafp", "#field-notes": "Par direction régionale, pas au niveau central.",
+               "#field-delivery": "email", "#field-full_name": "Salma Bennani", "#field-id_number": "BE123456",
+               "#field-address": "12 rue Oued Fès, Rabat", "#field-email": "salma@example.ma"})
+    page.submit("form.transparency-form button[type=submit]:not([name=check])")
+    assert re.fullmatch(r".*/ati-request/[^/]+/receipt", page.path), page.path
+    assert answered["title"] in page.text(".transparency-similar")  # the receipt repeats it
+
+
 def test_an_officer_answers_a_request(page: Page):
     pkg = submit_request(f"Effectifs par direction ({page.view})", page.citizen)
     page.open("/user/login?came_from=" + page.prefix + "/ati-request/inbox")

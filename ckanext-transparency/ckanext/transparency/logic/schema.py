@@ -40,6 +40,12 @@ def ati_similar(ignore_missing: Validator, unicode_safe: Validator, strip_value:
 
 
 @tk.validator_args
+def institutions_import(not_empty: Validator, unicode_safe: Validator, transparency_no_null: Validator,
+                        transparency_max_length: Validator) -> Schema:
+    return {"csv": [not_empty, unicode_safe, transparency_no_null, transparency_max_length(5_000_000)]}
+
+
+@tk.validator_args
 def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
                            strip_value: Validator, transparency_max_length: Validator,
                            transparency_no_null: Validator, transparency_organization: Validator,

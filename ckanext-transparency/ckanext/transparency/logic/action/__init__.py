@@ -9,6 +9,8 @@ from .commitment import *  # noqa: F401,F403
 from .commitment import __all__ as _commitment
 from .consultation import *  # noqa: F401,F403
 from .consultation import __all__ as _consultation
+from .institution import *  # noqa: F401,F403
+from .institution import __all__ as _institution
 from .indicator import *  # noqa: F401,F403
 from .indicator import __all__ as _indicator
 from .publication import *  # noqa: F401,F403
@@ -23,4 +25,4 @@ from .stats import *  # noqa: F401,F403
 from .stats import __all__ as _stats
 
 __all__ = (_search + _stats + _ati + _consultation + _commitment + _indicator + _catalog + _bulk + _resource
-           + _publication + _similar)
+           + _publication + _similar + _institution)
