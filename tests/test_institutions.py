@@ -8,12 +8,15 @@ import io
 import os
 
 import pytest
+from bs4 import BeautifulSoup
 
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import helpers
 
 import ckanext.transparency
+from conftest import submit, transition
 
 SHIPPED = os.path.join(os.path.dirname(ckanext.transparency.__file__), "data", "institutions_morocco.csv")
 COMMUNES = 1500
@@ -98,3 +101,50 @@ def test_the_api_is_for_sysadmins_and_speaks_the_readers_language(app, people, l
     missing = app.post(lang + "/api/3/action/transparency_institutions_import", json={"csv": "code,title_fr\n"},
                        headers={"Authorization": people["sysadmin"]["token"]}, status=409).json
     assert "title_ar" in missing["error"]["csv"][0]
+
+
+HIERARCHY = ("code,title_fr,title_ar,acronym,kind,parent,contact_email\n"
+             "region-fes-meknes,Région de Fès-Meknès,جهة فاس مكناس,,region,,\n"
+             "province-ifrane,Province d'Ifrane,إقليم إفران,,province,region-fes-meknes,\n"
+             "commune-ifrane,Commune d'Ifrane,جماعة إفران,CIF,commune,province-ifrane,information@ifrane.ma\n")
+
+
+@pytest.fixture
+def hierarchy(people):
+    helpers.call_action("transparency_institutions_import", {"user": people["sysadmin"]["name"]}, csv=HIERARCHY)
+    helpers.call_action("organization_member_create", id="commune-ifrane", username="officer", role="editor")
+    answered = submit(people["requester"], org="commune-ifrane", title="Budget de la commune")
+    transition(people["officer"], answered, "answer", answer="Le budget est joint.")
+    submit(people["citizen"], org="commune-ifrane", title="Marchés de la commune")
+
+
+@pytest.mark.parametrize("lang, parents, kind, on_time, received", [
+    ("", "Région de Fès-Meknès / Province d'Ifrane", "Commune", "1 réponses sur 1 (100 %)", "Demandes reçues"),
+    ("/ar", "جهة فاس مكناس / إقليم إفران", "جماعة", "1 من أصل 1 رد (100 %)", "الطلبات المتوصل بها")])
+def test_the_institution_page_shows_its_record(app, hierarchy, lang, parents, kind, on_time, received):
+    page = BeautifulSoup(app.get(lang + tk.url_for("organization.read", id="commune-ifrane")).body, "html.parser")
+    record = page.select_one(".transparency-institution-record")
+    shown = {dt.get_text(strip=True): dt.find_next_sibling("dd") for dt in record.select("dt")}
+    assert record.select_one(".transparency-institution-parents").get_text(" ", strip=True) == parents
+    assert record.select_one(".transparency-institution-kind").get_text(strip=True) == kind
+    assert shown[received].get_text(strip=True) == "2"
+    assert record.select_one(".transparency-institution-on-time").get_text(" ", strip=True) == on_time
+    assert record.select_one(".transparency-institution-contact a")["href"] == "mailto:information@ifrane.ma"
+    province = BeautifulSoup(app.get(lang + tk.url_for("organization.read", id="province-ifrane")).body, "html.parser")
+    children = province.select(".transparency-institution-children a")
+    assert [a["href"].rsplit("/", 1)[-1] for a in children] == ["commune-ifrane"]
+    assert province.select_one(".transparency-institution-contact") is None
+    api = app.get("/api/3/action/transparency_institution_show?id=commune-ifrane").json["result"]
+    assert api["requests"]["received"] == 2 and [p["name"] for p in api["parents"]] == [
+        "region-fes-meknes", "province-ifrane"]
+
+
+@pytest.mark.parametrize("lang, text", [("", "Commune d'Ifrane (CIF)"), ("/ar", "جماعة إفران (CIF)")])
+def test_the_request_forms_picker_searches_both_names_and_the_acronym(app, people, hierarchy, lang, text):
+    form = BeautifulSoup(app.get(lang + tk.url_for("ati.submit", institution="commune-ifrane"),
+                                 headers={"Authorization": people["requester"]["token"]}).body, "html.parser")
+    picker = form.find("select", attrs={"name": "owner_org"})
+    assert picker["data-module"] == "transparency-institution-picker"
+    option = picker.find("option", attrs={"value": "commune-ifrane"})
+    assert option.get_text(strip=True) == text and option.has_attr("selected")  # a plain list without JavaScript
+    assert option["data-search"] == "Commune d'Ifrane جماعة إفران CIF"

@@ -47,7 +47,7 @@ def import_rows(rows: list[Row]) -> Iterator[Row]:
     parent), leaves each bad one untouched with its errors; yields each row once
     done. A row's changes are committed together or not at all; importing the same
     file again changes nothing."""
-    kinds = _kinds()
+    kinds = [choice["value"] for choice in kind_choices()]
     seen: dict[str, int] = {}
     for row in rows:
         row.errors = _check(row.values, kinds, seen)
@@ -60,10 +60,11 @@ def import_rows(rows: list[Row]) -> Iterator[Row]:
         yield row
 
 
-def _kinds() -> list[str]:
+def kind_choices() -> list[dict[str, Any]]:
+    """The kinds of body of the organization schema (``value`` and multilingual ``label``)."""
     schema = tk.h.scheming_get_organization_schema("organization") or {}
     field = tk.h.scheming_field_by_name(schema.get("fields", []), "kind") or {}
-    return [choice["value"] for choice in field.get("choices", [])]
+    return field.get("choices", [])
 
 
 def _check(values: dict[str, str], kinds: list[str], seen: dict[str, int]) -> list[str]:
