@@ -68,10 +68,11 @@ def test_a_citizen_is_shown_an_existing_answer_and_files_anyway(page: Page, site
     answered = site["answered"]
     # Typed without accents nor apostrophe, in other words: the answered request shows as one types.
     page.fill({"#field-title": f"nombre des agents information ({page.view})"})
-    shown = f".transparency-similar-item a[href$='/ati-request/{answered['name']}']"
+    link = f"a[href$='/ati-request/{answered['name']}']"
+    shown = f".transparency-similar-item {link}"
     page.wait(lambda driver: page.find_all(shown))
     assert page.text(shown) == answered["title"]
-    item = page.find(f".transparency-similar-item:has({shown}) .transparency-similar-state")
+    item = page.find(f".transparency-similar-item:has(> {link}) .transparency-similar-state")
     assert item.text == _label("ati-request", "ati_state", "answered", page.lang)
     page.check("ati-submit-similar")
     # The institution picker finds the ministry from a word of its name typed without accents.
