@@ -166,7 +166,7 @@ def _pages(role: str, records: dict[str, str]) -> list[str]:
     if role == "officer":
         pages += ["/ati-request/inbox", "/publication/new"]
     if role == "sysadmin":
-        pages += ["/organization/edit/mrafp", "/ckan-admin/"]
+        pages += ["/organization/edit/mrafp"]
     return pages
 
 
