@@ -22,8 +22,9 @@ _SHOWN = '+(dataset_type:(dataset OR publication) OR (+dataset_type:"ati-request
 @tk.side_effect_free
 def transparency_ati_similar(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """The answered requests, publications and datasets closest to a request being
-    typed, best first (the portal's Arabic and French search, edismax over the
-    same fields as the search pages). Public records only; no requester's data.
+    typed (its subject; its text while no subject is typed), best first (the
+    portal's Arabic and French search, edismax over the same fields as the search
+    pages). Public records only; no requester's data.
 
     :param subject: the subject typed (at most 200 characters)
     :type subject: string
