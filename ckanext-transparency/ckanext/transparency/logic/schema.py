@@ -39,6 +39,19 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
 
 
 @tk.validator_args
+def ati_similar(ignore_missing: Validator, unicode_safe: Validator, strip_value: Validator,
+                transparency_max_length: Validator, transparency_no_null: Validator) -> Schema:
+    text = [ignore_missing, unicode_safe, strip_value, transparency_no_null]
+    return {"subject": [*text, transparency_max_length(200)], "text": [*text, transparency_max_length(5000)]}
+
+
+@tk.validator_args
+def institutions_import(not_empty: Validator, unicode_safe: Validator, transparency_no_null: Validator,
+                        transparency_max_length: Validator) -> Schema:
+    return {"csv": [not_empty, unicode_safe, transparency_no_null, transparency_max_length(5_000_000)]}
+
+
+@tk.validator_args
 def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
                            strip_value: Validator, transparency_max_length: Validator,
                            transparency_no_null: Validator, transparency_organization: Validator,
