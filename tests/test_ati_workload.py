@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.transparency import ati, portal
+from ckanext.transparency import ati, mail, portal
 from ckanext.transparency.model import Outbox
 from conftest import IDENTITY, submit, transition
 
@@ -215,8 +215,10 @@ def test_the_cdai_orders_disclosure_and_the_institution_complies(app, people, cd
     officer_inbox = helpers.call_action("transparency_ati_inbox", {"user": "officer"}, id="mrafp")
     assert [r["id"] for r in officer_inbox["compliance"]] == [pkg["id"]]
     assert ati.daily()["reminded"] == 1 and ati.daily()["reminded"] == 0  # once
+    with mail.in_language("fr"):
+        day = tk.h.render_datetime(comply_by)
     reminder = model.Session.query(Outbox).filter(Outbox.recipient == "officer@mrafp.example.ma",
-                                                  Outbox.body.contains(comply_by.isoformat())).all()
+                                                  Outbox.body.contains(day)).all()
     assert len(reminder) == 2  # the decision, then the reminder, each with the date
 
     transition(people["officer"], pkg, "comply", note="Rapports communiqués, noms des agents masqués.",

@@ -202,7 +202,10 @@ def test_every_page_in_every_language_for_every_role(app, demo, capsys):
                 sent = app.post(prefix + "/ati-request/submit", headers=headers,
                                 data={"_csrf_token": _csrf(form.body), "email": "x"})
                 reader.check(f"{role} {prefix}/ati-request/submit (errors)", sent.body, lang)
-                reader.read[role, lang] += 1
+                checked = app.post(prefix + "/ati-request/submit", headers=headers, data={
+                    "_csrf_token": _csrf(form.body), "title": "demande", "check": "1"})  # the suggestions
+                reader.check(f"{role} {prefix}/ati-request/submit (check before sending)", checked.body, lang)
+                reader.read[role, lang] += 2
     pages = {path for role in ROLES for path in _pages(role, demo["records"], demo["batch"], demo["resources"])}
     with capsys.disabled():
         print(f"\nread {sum(reader.read.values())} pages: {len(pages)} pages x {len(LANGUAGES)} languages"

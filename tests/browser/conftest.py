@@ -195,7 +195,9 @@ class Page:
         """Types into inputs and text areas, picks the option of that value in selects."""
         for css, value in fields.items():
             element = self.find(css)
-            if element.tag_name == "select":
+            if element.tag_name == "select" and not element.is_displayed():  # a select2 picker stands for it
+                self.driver.execute_script("$(arguments[0]).select2('val', arguments[1], true)", element, value)
+            elif element.tag_name == "select":
                 Select(element).select_by_value(value)
             else:
                 element.clear()

@@ -9,6 +9,7 @@ import re
 import time
 
 from ckan.tests import helpers
+from selenium.webdriver.common.keys import Keys
 
 from ckanext.transparency import portal
 
@@ -62,6 +63,33 @@ def test_a_citizen_files_a_request_and_follows_it(page: Page):
     page.check("ati-request-requester")
     other = page.switch_language()
     assert other.text(".transparency-state") == _label("ati-request", "ati_state", "received", other.lang)
+
+
+def test_a_citizen_is_shown_an_existing_answer_and_files_anyway(page: Page, site):
+    page.open("/ati-request/submit")
+    page.login(page.citizen, lands_on="/ati-request/submit")
+    answered = site["answered"]
+    # Typed without accents nor apostrophe, in other words: the answered request shows as one types.
+    page.fill({"#field-title": f"nombre des agents information ({page.view})"})
+    link = f"a[href$='/ati-request/{answered['name']}']"
+    shown = f".transparency-similar-item {link}"
+    page.wait(lambda driver: page.find_all(shown))
+    assert page.text(shown) == answered["title"]
+    item = page.find(f".transparency-similar-item:has(> {link}) .transparency-similar-state")
+    assert item.text == _label("ati-request", "ati_state", "answered", page.lang)
+    page.check("ati-submit-similar")
+    # The institution picker finds the ministry from a word of its name typed without accents.
+    page.click("#s2id_field-owner_org .select2-choice")
+    page.find(".select2-drop-active .select2-input").send_keys("reforme")
+    page.wait(lambda driver: page.find_all(".select2-drop-active .select2-result-selectable"))
+    page.find(".select2-drop-active .select2-input").send_keys(Keys.ENTER)
+    assert page.find("#field-owner_org").get_attribute("value") == "mrafp"
+    page.fill({"#field-notes": "Par direction régionale, pas au niveau central.",
+               "#field-delivery": "email", "#field-full_name": "Salma Bennani", "#field-id_number": "BE123456",
+               "#field-address": "12 rue Oued Fès, Rabat", "#field-email": "salma@example.ma"})
+    page.submit("form.transparency-form button[type=submit]:not([name=check])")
+    assert re.fullmatch(r".*/ati-request/[^/]+/receipt", page.path), page.path
+    assert answered["title"] in page.text(".transparency-similar")  # the receipt repeats it
 
 
 def test_an_officer_answers_a_request(page: Page):

@@ -22,6 +22,21 @@ def calendar() -> deadlines.Calendar:
     return deadlines.Calendar(deadlines.read_holidays_file(path)) if path else deadlines.Calendar()
 
 
+def holidays_coverage(months: int | None = None) -> dict[str, Any]:
+    """Until when the Islamic holidays are dated (``until``), and whether that ends
+    within ``months`` (``ckanext.transparency.ati.holidays_warning_months`` unless
+    told) months (``runs_out``): an administrator then adds the next ones to the file."""
+    if months is None:
+        months = tk.config.get("ckanext.transparency.ati.holidays_warning_months")
+    found = calendar()
+    return {"until": found.covered_until, "months": months, "runs_out": found.runs_out(today(), months)}
+
+
+def due_is_estimate(due: datetime.date) -> bool:
+    """Whether a deadline lies beyond the dated Islamic holidays (it may move when they are announced)."""
+    return calendar().is_estimate(due)
+
+
 def schedule() -> deadlines.Schedule:
     return deadlines.Schedule(calendar(), answer_days=tk.config.get("ckanext.transparency.ati.answer_days"),
                               urgent_days=tk.config.get("ckanext.transparency.ati.urgent_days"),

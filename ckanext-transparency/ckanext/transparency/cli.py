@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import ati, backup, bulk, consultations, demo, documents, follow, indexing, mail
+from . import ati, backup, bulk, consultations, demo, documents, follow, indexing, institutions, mail
 
 __all__ = ["transparency"]
 
@@ -46,6 +46,58 @@ def loader_token() -> None:
     token = tk.get_action("api_token_create")({"ignore_auth": True, "user": site_user["name"]},
                                               {"user": site_user["name"], "name": "xloader"})
     click.echo(token["token"])
+
+
+@transparency.group("holidays")
+def holidays() -> None:
+    """The Islamic holidays file, which deadlines count on."""
+
+
+@holidays.command("check")
+@click.option("--months", type=int, default=None,
+              help="Warn when the file ends within this many months (ckanext.transparency.ati.holidays_warning_months).")
+def holidays_check(months: int | None) -> None:
+    """Exits with an error when the Islamic holidays file ends within MONTHS months:
+    deadlines beyond its last date are estimates until the next dates are added."""
+    coverage = ati.holidays_coverage(months)
+    until = coverage["until"].isoformat() if coverage["until"] else "no date"
+    if coverage["runs_out"]:
+        click.secho(f"The Islamic holidays file ends on {until}, within {coverage['months']} months: add the next "
+                    "holidays to it (ckanext.transparency.ati.holidays_file); deadlines after that date are "
+                    "estimates.", fg="red", err=True)
+        raise SystemExit(1)
+    click.echo(f"The Islamic holidays file covers until {until}.")
+
+
+@transparency.group("institutions")
+def institutions_group() -> None:
+    """Institutions and their hierarchy."""
+
+
+@institutions_group.command("import")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+def institutions_import(csv_file) -> None:
+    """Creates or updates institutions and their hierarchy from a CSV file (columns
+    code, title_fr, title_ar, acronym, kind, parent, contact_email; see
+    transparency_institutions_import). Good rows are saved; bad rows are listed with
+    their line and change nothing. Importing the same file again changes nothing."""
+    # In a request of the portal's own language (as CKAN's ``user add`` does): the errors read in it.
+    with click.get_current_context().meta["flask_app"].test_request_context():
+        try:
+            rows = institutions.read(csv_file.read())
+        except tk.ValidationError as error:
+            raise click.ClickException(" ".join(error.error_dict["csv"]))
+        with click.progressbar(institutions.import_rows(rows), length=len(rows),
+                               label=f"Importing {len(rows)} institutions") as bar:
+            for _ in bar:
+                pass
+    done = institutions.summary(rows)
+    click.echo("{created} created, {updated} updated, {unchanged} unchanged, {rejected} rejected".format(
+        **dict(done, rejected=len(done["rejected"]))))
+    for rejected in done["rejected"]:
+        click.secho(f"  line {rejected['line']} ({rejected['code']}): {'; '.join(rejected['errors'])}", fg="red")
+    if done["rejected"]:
+        raise SystemExit(1)
 
 
 @transparency.command("send-mail")

@@ -52,6 +52,17 @@ class Calendar:
     def __init__(self, islamic_holidays: Iterable[Date] | None = None):
         self.islamic = frozenset(islamic_holidays) if islamic_holidays is not None \
             else _islamic_holidays(ISLAMIC_HOLIDAYS_FILE)
+        # The last day the Islamic holidays are known for: after it, a deadline is an estimate.
+        self.covered_until = max(self.islamic) if self.islamic else None
+
+    def is_estimate(self, day: Date) -> bool:
+        """Whether ``day`` lies beyond the dated Islamic holidays, so that a deadline
+        reaching it may move when the next ones are announced."""
+        return self.covered_until is None or day > self.covered_until
+
+    def runs_out(self, today: Date, months: int) -> bool:
+        """Whether the dated holidays end within ``months`` months of ``today``."""
+        return self.covered_until is None or self.covered_until < add_months(today, months)
 
     def is_holiday(self, day: Date) -> bool:
         if day in self.islamic:
@@ -81,6 +92,14 @@ class Calendar:
             day += datetime.timedelta(days=1)
             count += self.is_working_day(day)
         return count
+
+
+def add_months(day: Date, months: int) -> Date:
+    """The same day ``months`` months later (the month's last day when it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (Date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return Date(year, month, min(day.day, last))
 
 
 @dataclasses.dataclass(frozen=True)

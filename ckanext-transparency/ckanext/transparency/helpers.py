@@ -11,9 +11,10 @@ import flask
 import ckan.plugins.toolkit as tk
 from flask import has_request_context
 from ckan import model
+from sqlalchemy.orm import aliased
 from ckan.lib.search import SearchError
 
-from . import ati, choices, consultations, drafts, phases, portal, progress, search, workflow
+from . import ati, choices, consultations, drafts, institutions, phases, portal, progress, search, workflow
 
 ARABIC_LETTER = re.compile("[\u0600-\u06FF]")
 
@@ -137,22 +138,28 @@ def transparency_institution_options() -> list[dict[str, str]]:
     the name: one query for names and titles (organization_list with all_fields also
     counts datasets)."""
     options = []
-    for name, (title, title_ar) in _institutions().items():
+    for name, (title, title_ar, acronym) in _institutions().items():
         shown = transparency_localized({"title": title or name, "title_ar": title_ar}, "title")
-        options.append({"value": name, "text": shown["text"], "lang": shown["lang"]})
+        # what the request form's picker searches: both names and the acronym
+        search = " ".join(text for text in (title, title_ar, acronym) if text)
+        options.append({"value": name, "text": shown["text"], "lang": shown["lang"], "acronym": acronym or "",
+                        "search": search})
     return sorted(options, key=lambda option: option["text"])
 
 
-def _institutions() -> dict[str, tuple[str, str | None]]:
-    """Every institution's French and Arabic names by its name: one query, kept for
-    the rest of the web request (facets, lists and statistics name many)."""
+def _institutions() -> dict[str, tuple[str, str | None, str | None]]:
+    """Every institution's French and Arabic names and acronym by its name: one
+    query, kept for the rest of the web request (facets, lists and statistics name many)."""
     if has_request_context() and "transparency_institutions" in flask.g:
         return flask.g.transparency_institutions
-    orgs = (model.Session.query(model.Group.name, model.Group.title, model.GroupExtra.value)
-            .outerjoin(model.GroupExtra, (model.GroupExtra.group_id == model.Group.id)
-                       & (model.GroupExtra.key == "title_ar") & (model.GroupExtra.state == "active"))
+    arabic, acronym = aliased(model.GroupExtra), aliased(model.GroupExtra)
+    orgs = (model.Session.query(model.Group.name, model.Group.title, arabic.value, acronym.value)
+            .outerjoin(arabic, (arabic.group_id == model.Group.id) & (arabic.key == "title_ar")
+                       & (arabic.state == "active"))
+            .outerjoin(acronym, (acronym.group_id == model.Group.id) & (acronym.key == "acronym")
+                       & (acronym.state == "active"))
             .filter(model.Group.is_organization.is_(True), model.Group.state == "active"))
-    found = {name: (title, title_ar) for name, title, title_ar in orgs}
+    found = {name: (title, title_ar, short) for name, title, title_ar, short in orgs}
     if has_request_context():
         flask.g.transparency_institutions = found
     return found
@@ -171,6 +178,28 @@ def transparency_today() -> str:
 def transparency_batch_max() -> int:
     """Institutions one request may be sent to at once."""
     return tk.config.get("ckanext.transparency.ati.batch_max")
+
+
+def transparency_institution_record(name: str) -> dict[str, Any] | None:
+    """An institution's public record (``transparency_institution_show``) for its page."""
+    try:
+        return tk.get_action("transparency_institution_show")(portal.user_context(), {"id": name})
+    except tk.ObjectNotFound:
+        return None
+
+
+def transparency_institution_kind_label(value: str) -> str:
+    """The kind of body of an institution (organization schema), in the page's language."""
+    return tk.h.scheming_choices_label(institutions.kind_choices(), value)
+
+
+def transparency_holidays_warning() -> dict[str, Any] | None:
+    """For a sysadmin, when the Islamic holidays file runs out soon: ``{"until", "months"}``."""
+    user = portal.current_user()
+    if user is None or not user.sysadmin:
+        return None
+    coverage = ati.holidays_coverage()
+    return coverage if coverage["runs_out"] else None
 
 
 def transparency_officer_institutions() -> list[dict[str, Any]]:
@@ -477,7 +506,7 @@ def transparency_org_title(org: dict[str, Any] | None) -> dict[str, str | None]:
     if not org:
         return {"text": "", "lang": None, "dir": "ltr"}
     if "title_ar" not in org and org.get("name"):
-        org = dict(org, title_ar=_institutions().get(org["name"], (None, None))[1])
+        org = dict(org, title_ar=_institutions().get(org["name"], (None, None, None))[1])
     return transparency_localized(org, "title")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import has_request_context
 
-from . import indexing, phases, portal, progress, workflow
+from . import ati, indexing, phases, portal, progress, workflow
 
 # Fields that hold a JSON list in the package dict.
 LIST_FIELDS = ("policy_areas", "language", "related_commitments", "datasets_used", "support_actors")
@@ -103,9 +103,13 @@ def commitment_figures(milestones: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def add_figures(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """Puts a commitment's computed figures into its package dict (show and search)."""
+    """Puts a commitment's computed figures into its package dict (show and search),
+    and whether a request's deadline is an estimate (``due_date_estimate``: it lies
+    beyond the dated Islamic holidays)."""
     if pkg_dict.get("type") == "commitment":
         pkg_dict.update(commitment_figures(pkg_dict.get("milestones") or []))
+    if pkg_dict.get("type") == "ati-request" and pkg_dict.get("due_date"):
+        pkg_dict["due_date_estimate"] = ati.due_is_estimate(datetime.date.fromisoformat(pkg_dict["due_date"][:10]))
     return pkg_dict
 
 

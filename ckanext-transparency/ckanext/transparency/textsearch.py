@@ -31,6 +31,10 @@ LABELLED_FIELDS = ("category", "theme", "topic", "policy_areas", "spatial_region
 QUERY_FIELDS = "search_title^4 search_body^1.5 search_body_fr^1.5 search_document^0.5 name^4 text^0.5"
 # 1 or 2 words: all of them; 3 or 4: all but one; more: three quarters.
 MINIMUM_MATCH = "2<-1 4<75%"
+# Suggestions while a request is typed: a subject shares a few of its words with an
+# earlier record. 1 word: it; 2 to 4: all but one; more: half.
+SUGGESTION_MATCH = "1<-1 4<50%"
+SUGGESTION_WORDS = 32
 HIGHLIGHT_FIELDS = ("search_body", "search_document")  # the body repeats the titles
 _MARK_START, _MARK_END = "\x02", "\x03"  # never in indexed text (XML 1.0 forbids them)
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -73,6 +77,16 @@ def query_params(search_params: dict[str, Any]) -> dict[str, Any]:
     if is_plain_words(search_params.get("q"), search_params):
         search_params.update(defType="edismax", qf=QUERY_FIELDS, mm=MINIMUM_MATCH)
     return search_params
+
+
+def suggestion_query(subject: str, text: str) -> str:
+    """The words of the subject a person typed (of the text while there is no subject:
+    a long text would drown the subject's words), at most SUGGESTION_WORDS, in lower
+    case (so that and, or, not stay words), joined by OR: CKAN sends ``q.op=AND``,
+    under which edismax requires every word and ignores ``mm``; between explicit
+    ORs, SUGGESTION_MATCH decides how many must match."""
+    words = re.findall(r"\w+", subject or "") or re.findall(r"\w+", text or "")
+    return " OR ".join(word.lower() for word in words[:SUGGESTION_WORDS])
 
 
 def is_plain_words(q: Any, search_params: dict[str, Any]) -> bool:

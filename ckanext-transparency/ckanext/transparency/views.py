@@ -138,22 +138,26 @@ def submit(register: bool) -> Any:
     data: dict[str, Any] = {"owner_org": tk.request.args.get("institution", ""), "delivery": "post" if register
                             else "email", "channel": "paper" if register else "online", "also_to": []}
     errors: dict[str, Any] = {}
+    similar = None
     if tk.request.method == "POST":
         form = tk.request.form
         data = {key: form.get(key, "") for key in SUBMIT_FIELDS}
         data["urgent"] = form.get("urgent") == "on"
         data["also_to"] = [] if register else form.getlist("also_to")
         data["channel"] = form.get("channel", "") if register else "online"
-        try:
-            pkg = tk.get_action("transparency_ati_request_submit")(portal.user_context(), data)
-        except tk.ValidationError as error:
-            errors = error.error_dict
+        if form.get("check"):  # "check before sending": the suggestions, nothing filed
+            similar = _similar(data["title"], data["notes"])
         else:
-            if pkg.get("batch"):
-                return tk.redirect_to("ati.batch", batch=pkg["batch"])
-            return tk.redirect_to("ati.receipt", id=pkg["name"])
+            try:
+                pkg = tk.get_action("transparency_ati_request_submit")(portal.user_context(), data)
+            except tk.ValidationError as error:
+                errors = error.error_dict
+            else:
+                if pkg.get("batch"):
+                    return tk.redirect_to("ati.batch", batch=pkg["batch"])
+                return tk.redirect_to("ati.receipt", id=pkg["name"])
     return tk.render("transparency/ati/submit.html", {"data": data, "errors": errors, "register": register,
-                                                      "institutions": institutions, "here": here})
+                                                      "institutions": institutions, "here": here, "similar": similar})
 
 
 @ati.route("/batch/<batch>")
@@ -161,9 +165,27 @@ def batch(batch: str) -> str:
     """The requests of a batch, one per institution, with their states."""
     try:
         requests = tk.get_action("transparency_ati_batch_show")(portal.user_context(), {"batch": batch})
-    except (tk.ObjectNotFound, tk.ValidationError):
+    except (tk.ValidationError, tk.ObjectNotFound):
         tk.abort(404, tk._("No batch of requests has this id"))
     return tk.render("transparency/ati/batch.html", {"requests": requests, "batch": batch})
+
+
+def _similar(subject: str, text: str) -> list[dict[str, Any]] | None:
+    """The suggestions for what was typed; None when it cannot be read (too long)
+    or search is away: the form works without them; None for nothing typed."""
+    if not (subject.strip() or text.strip()):
+        return None
+    try:
+        return tk.get_action("transparency_ati_similar")(portal.user_context(), {"subject": subject, "text": text})
+    except (tk.ValidationError, SearchError):
+        return None
+
+
+@ati.route("/similar")
+def similar() -> Any:
+    """The suggestions as a fragment of the form, fetched as the subject is typed."""
+    return tk.render("transparency/ati/similar.html", {
+        "similar": _similar(tk.request.args.get("subject", ""), tk.request.args.get("text", ""))})
 
 
 @ati.route("/<id>/receipt")
@@ -176,7 +198,8 @@ def receipt(id: str) -> str:
         tk.abort(404, tk._("No request for information has this id"))
     except tk.NotAuthorized:
         tk.abort(403, tk._("Only the requester and the institution's officers may see this receipt"))
-    return _personal(make_response(tk.render("transparency/ati/receipt.html", {"pkg": pkg, "requester": requester})))
+    return _personal(make_response(tk.render("transparency/ati/receipt.html", {
+        "pkg": pkg, "requester": requester, "similar": _similar(pkg["title"], pkg.get("notes") or "")})))
 
 
 @ati.route("/<id>/transition", methods=["POST"])

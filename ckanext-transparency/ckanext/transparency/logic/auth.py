@@ -14,6 +14,9 @@ from .. import ati, portal, workflow
 __all__ = [
     "transparency_statistics",
     "transparency_ati_request_submit",
+    "transparency_ati_similar",
+    "transparency_institutions_import",
+    "transparency_institution_show",
     "transparency_ati_request_transition",
     "transparency_ati_request_history",
     "transparency_ati_requester_show",
@@ -70,6 +73,23 @@ def transparency_ati_request_submit(context: Context, data_dict: DataDict) -> Au
 @tk.auth_allow_anonymous_access
 def transparency_ati_batch_show(context: Context, data_dict: DataDict) -> AuthResult:
     """Anyone: the batch page lists public records."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def transparency_ati_similar(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone: it shows public records only."""
+    return {"success": True}
+
+
+def transparency_institutions_import(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins only (who pass before any auth function)."""
+    return {"success": False, "msg": tk._("Only sysadmins may import institutions")}
+
+
+@tk.auth_allow_anonymous_access
+def transparency_institution_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone: an institution's record is public."""
     return {"success": True}
 
 

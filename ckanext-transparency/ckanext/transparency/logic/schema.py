@@ -39,6 +39,19 @@ def ati_request_submit(not_empty: Validator, ignore_missing: Validator, unicode_
 
 
 @tk.validator_args
+def ati_similar(ignore_missing: Validator, unicode_safe: Validator, strip_value: Validator,
+                transparency_max_length: Validator, transparency_no_null: Validator) -> Schema:
+    text = [ignore_missing, unicode_safe, strip_value, transparency_no_null]
+    return {"subject": [*text, transparency_max_length(200)], "text": [*text, transparency_max_length(5000)]}
+
+
+@tk.validator_args
+def institutions_import(not_empty: Validator, unicode_safe: Validator, transparency_no_null: Validator,
+                        transparency_max_length: Validator) -> Schema:
+    return {"csv": [not_empty, unicode_safe, transparency_no_null, transparency_max_length(5_000_000)]}
+
+
+@tk.validator_args
 def ati_request_transition(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
                            strip_value: Validator, transparency_max_length: Validator,
                            transparency_no_null: Validator, transparency_organization: Validator,
@@ -82,14 +95,13 @@ def ati_inbox() -> Schema:
 def cdai_decision_list(ignore_missing: Validator, unicode_safe: Validator, strip_value: Validator,
                        default: Validator, transparency_organization: Validator,
                        transparency_ati_choice: Validator, transparency_max_length: Validator,
-                       transparency_no_null: Validator, natural_number_validator: Validator,
-                       is_positive_integer: Validator, transparency_at_most: Validator) -> Schema:
+                       transparency_no_null: Validator, transparency_between: Validator) -> Schema:
     return {
         "q": [ignore_missing, unicode_safe, strip_value, transparency_no_null, transparency_max_length(200)],
         "institution": [ignore_missing, unicode_safe, transparency_organization],
         "decision": [ignore_missing, unicode_safe, transparency_ati_choice("cdai_decision")],
-        "year": [ignore_missing, natural_number_validator, transparency_at_most(9999)],
-        "page": [default(1), is_positive_integer, transparency_at_most(500)],
+        "year": [ignore_missing, transparency_between(2000, 2100)],
+        "page": [default(1), transparency_between(1, 500)],
     }
 
 

@@ -95,12 +95,13 @@ def transparency_max_length(length: int):
     return validator
 
 
-def transparency_at_most(highest: int):
-    """A number no higher than ``highest``."""
+def transparency_between(lowest: int, highest: int):
+    """A whole number from ``lowest`` to ``highest``."""
     def validator(value: Any, context: Context) -> Any:
-        if value > highest:
-            raise tk.Invalid(tk._("At most {highest}").format(highest=highest))
-        return value
+        number = tk.get_validator("int_validator")(value, context)
+        if number is None or not lowest <= number <= highest:
+            raise tk.Invalid(tk._("A whole number from {lowest} to {highest}").format(lowest=lowest, highest=highest))
+        return number
     return validator
 
 

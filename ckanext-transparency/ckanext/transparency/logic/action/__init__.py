@@ -11,6 +11,8 @@ from .consultation import *  # noqa: F401,F403
 from .consultation import __all__ as _consultation
 from .follow import *  # noqa: F401,F403
 from .follow import __all__ as _follow
+from .institution import *  # noqa: F401,F403
+from .institution import __all__ as _institution
 from .indicator import *  # noqa: F401,F403
 from .indicator import __all__ as _indicator
 from .publication import *  # noqa: F401,F403
@@ -19,8 +21,10 @@ from .resource import *  # noqa: F401,F403
 from .resource import __all__ as _resource
 from .search import *  # noqa: F401,F403
 from .search import __all__ as _search
+from .similar import *  # noqa: F401,F403
+from .similar import __all__ as _similar
 from .stats import *  # noqa: F401,F403
 from .stats import __all__ as _stats
 
 __all__ = (_search + _stats + _ati + _consultation + _commitment + _indicator + _catalog + _bulk + _resource
-           + _publication + _follow)
+           + _publication + _follow + _similar + _institution)

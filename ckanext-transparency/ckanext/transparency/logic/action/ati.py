@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import re
 import uuid
 from typing import Any
 
@@ -434,7 +435,8 @@ def transparency_cdai_decision_list(context: Context, data_dict: DataDict) -> di
         fq.append(f"+cdai_decision_year:{data['year']}")
     fields = ["organization", "cdai_decision", "cdai_decision_year"]
     result = tk.get_action("package_search")({"user": context.get("user")}, {
-        "q": data.get("q", ""), "fq": " ".join(fq), "sort": "cdai_decision_date desc, name desc",
+        "q": " ".join(re.findall(r"\w+", data.get("q", ""))),  # words: no query syntax to trip on
+        "fq": " ".join(fq), "sort": "cdai_decision_date desc, name desc",
         "rows": 20, "start": 20 * (data["page"] - 1), "facet.field": fields, "facet.limit": -1,
         "facet.mincount": 1})
     return {"count": result["count"], "results": result["results"],
