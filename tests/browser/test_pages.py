@@ -6,6 +6,7 @@ import re
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -36,7 +37,7 @@ def test_every_main_page_in_both_languages(page: Page, site):
 
 # The fields of the request form in the order of the page, which is the order of the Tab key.
 FIELDS = ["field-owner_org", "field-title", "field-notes", "field-document_type", "field-period_covered",
-          "field-delivery", "field-urgent", "field-urgent_reason", "field-full_name", "field-id_number",
+          "field-delivery", "field-urgent", "field-urgent_reason", "field-also_to", "field-full_name", "field-id_number",
           "field-address", "field-email", "field-phone"]
 
 
@@ -57,28 +58,42 @@ def test_the_request_form_with_the_keyboard_alone(page: Page):
     keys.send_keys(Keys.TAB).perform()  # the first stop is the link that skips to the content
     assert focused().get_attribute("href").endswith("#content")
     keys.send_keys(Keys.ENTER).perform()
+
+    def picker(element) -> bool:  # the institution picker (select2) stands for the select of field-owner_org
+        return "select2-focusser" in (element.get_attribute("class") or "")
+
+    def field_id() -> str:
+        return "field-owner_org" if picker(focused()) else focused().get_attribute("id")
+
     for _ in range(10):  # past the breadcrumb, to the first field
         keys.send_keys(Keys.TAB).perform()
-        if focused().get_attribute("id") == FIELDS[0]:
+        if field_id() == FIELDS[0]:
             break
-    order = [focused().get_attribute("id")]
+    order = [field_id()]
     values = {"field-title": "Horaires d'ouverture des guichets", "field-notes": "Par préfecture, en 2026.",
               "field-full_name": "Salma Bennani", "field-id_number": "BE123456",
               "field-address": "12 rue Oued Fès, Rabat", "field-email": "salma@example.ma"}
     while True:
         field = focused()
-        assert page.driver.execute_script(_FOCUS_SHOWN, field), f"{field.get_attribute('id')}: focus not shown"
-        if field.get_attribute("id") == "field-owner_org":
-            for _ in range(5):  # arrows choose an option of a closed select
-                if Select(field).first_selected_option.get_attribute("value") == "mrafp":
-                    break
-                keys.send_keys(Keys.ARROW_DOWN).perform()
+        shown = page.find(".select2-container-active .select2-choice") if picker(field) else field
+        assert page.driver.execute_script(_FOCUS_SHOWN, shown), f"{field_id()}: focus not shown"
+        if field.tag_name == "a":  # a suggestion of what was already answered, between the fields
+            keys.send_keys(Keys.TAB).perform()
+            continue
+        if picker(field):  # type a name, Enter takes it
+            keys.send_keys(Keys.ARROW_DOWN).perform()  # opens the list and its search box
+            page.wait(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".select2-drop-active .select2-input"))
+            keys.send_keys("Réforme de l").perform()
+            page.wait(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".select2-drop-active .select2-highlighted"))
+            keys.send_keys(Keys.ENTER).perform()
+            assert Select(page.find("#field-owner_org")).first_selected_option.get_attribute("value") == "mrafp"
         elif field.get_attribute("id") in values:
             keys.send_keys(values[field.get_attribute("id")]).perform()
         keys.send_keys(Keys.TAB).perform()
         if focused().tag_name == "button":
             break
-        order.append(focused().get_attribute("id"))
+        if focused().tag_name != "a":
+            order.append(field_id())
         assert len(order) <= len(FIELDS), order
     assert order == FIELDS
     assert focused().get_attribute("type") == "submit"
