@@ -57,7 +57,10 @@ def _records() -> dict[str, Any]:
     """Institutions, people and one record of each main page, through the actions."""
     factories.Sysadmin(name=ADMIN["name"])
     # A citizen per language and width: each files a few requests, under the daily limit.
-    for name, fullname in [("agent", "Karim Idrissi"), ("commission", "Nadia Alaoui")] + [
+    # (The answered request that suggestions find is another citizen's: the journeys' own filings
+    # stay under the limit.)
+    for name, fullname in [("agent", "Karim Idrissi"), ("commission", "Nadia Alaoui"),
+                           ("citoyen-precedent", "Youssef Amrani")] + [
             (citizen_of(view), "Salma Bennani") for view in VIEWS]:
         helpers.call_action("user_create", name=name, fullname=fullname, password=PASSWORD,
                             email=f"{name}@example.ma")
@@ -91,7 +94,7 @@ def _records() -> dict[str, Any]:
     helpers.call_action("resource_create", {"user": "admin"}, package_id=indicator["id"], name="Valeurs", format="CSV",
                         url="valeurs.csv", upload=FileStorage(io.BytesIO(b"period,value\n2024,63\n2025,71\n"),
                                                               "valeurs.csv"))
-    answered = submit_request("Nombre d'agents d'information", citizen_of(VIEWS[0]))
+    answered = submit_request("Nombre d'agents d'information", "citoyen-precedent")
     helpers.call_action("transparency_ati_request_transition", {"user": "agent"}, id=answered["id"],
                         transition="answer", answer="La liste est publiée dans les publications du ministère.")
     return {"resource": resource, "answered": answered, "regions_csv": REGIONS_CSV}
