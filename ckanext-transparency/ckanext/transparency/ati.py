@@ -3,6 +3,8 @@ of ``deadlines`` and ``workflow`` (configuration, who is who, e-mails)."""
 from __future__ import annotations
 
 import datetime
+import functools
+import os
 import re
 from typing import Any, Callable
 
@@ -18,8 +20,15 @@ from .model import AtiEvent, AtiRequester, Notice, open_requests, request_clock
 
 
 def calendar() -> deadlines.Calendar:
+    """The working days, from the configured holidays file: read once, and again when it changes
+    (a request's page and every search result ask whether its deadline is an estimate)."""
     path = tk.config.get("ckanext.transparency.ati.holidays_file")
-    return deadlines.Calendar(deadlines.read_holidays_file(path)) if path else deadlines.Calendar()
+    return _calendar(path, os.stat(path).st_mtime_ns) if path else deadlines.Calendar()
+
+
+@functools.lru_cache(maxsize=4)
+def _calendar(path: str, _modified: int) -> deadlines.Calendar:
+    return deadlines.Calendar(deadlines.read_holidays_file(path))
 
 
 def holidays_coverage(months: int | None = None) -> dict[str, Any]:
