@@ -34,6 +34,9 @@ class TransparencyPlugin(DefaultTranslation, p.SingletonPlugin):
         # ckanext-xloader's job log lives in CKAN's database, not in a SQLite file in /tmp (nor in
         # the DataStore's, whose full-text trigger applies to every table created there).
         config["ckanext.xloader.jobs_db.uri"] = config.get("sqlalchemy.url")
+        # Plain words are read by an edismax named in the query (textsearch.words_query).
+        allowed = tk.aslist(config.get("ckan.search.solr_allowed_query_parsers"))
+        config["ckan.search.solr_allowed_query_parsers"] = allowed + ["edismax"] * ("edismax" not in allowed)
 
     # IMiddleware
     def make_middleware(self, app: Any, config: Any) -> Any:

@@ -38,6 +38,7 @@ SUGGESTION_WORDS = 32
 HIGHLIGHT_FIELDS = ("search_body", "search_document")  # the body repeats the titles
 _MARK_START, _MARK_END = "\x02", "\x03"  # never in indexed text (XML 1.0 forbids them)
 _ARABIC = re.compile("[\u0600-\u06ff]")
+_WORDS_PARSER = "{!edismax q.op=OR}"
 # Field-qualified or Solr syntax: left to CKAN's own reading of q.
 _SOLR_SYNTAX = re.compile(r"""[:*?(){}\[\]^~]|\b(AND|OR|NOT|TO)\b|(^|\s)[+-]\S""")
 
@@ -72,26 +73,41 @@ def _list(value: Any) -> list[Any]:
 
 def query_params(search_params: dict[str, Any]) -> dict[str, Any]:
     """Plain words without a query parser or fields of the caller's are read by
-    edismax over the Arabic and French fields; anything else (``name:x``, ``*:*``,
-    Solr syntax, a caller's ``defType`` or ``qf``) keeps CKAN's documented meaning."""
-    if is_plain_words(search_params.get("q"), search_params):
-        search_params.update(defType="edismax", qf=QUERY_FIELDS, mm=MINIMUM_MATCH)
+    edismax over the Arabic and French fields, MINIMUM_MATCH of them required;
+    anything else (``name:x``, ``*:*``, Solr syntax, a caller's ``defType``, ``qf``
+    or ``mm``) keeps CKAN's documented meaning."""
+    q = search_params.get("q")
+    if is_plain_words(q, search_params):
+        search_params.update(words_query(q, MINIMUM_MATCH))
     return search_params
+
+
+def words_query(words: str, minimum_match: str) -> dict[str, str]:
+    """The Solr parameters that read ``words`` with edismax over QUERY_FIELDS,
+    ``minimum_match`` of them required. CKAN sends ``q.op=AND``, under which edismax
+    requires every word whatever ``mm`` says; the edismax named in the query itself
+    (``{!edismax q.op=OR}``, under Solr's standard parser, which alone reads local
+    parameters; plugin.py allows it) leaves the choice to ``mm``, and still reads
+    the words together, so that a synonym of several words ("marchés publics")
+    matches."""
+    return {"q": f"{_WORDS_PARSER}{words}", "defType": "lucene", "qf": QUERY_FIELDS, "mm": minimum_match}
 
 
 def suggestion_query(subject: str, text: str) -> str:
     """The words of the subject a person typed (of the text while there is no subject:
     a long text would drown the subject's words), at most SUGGESTION_WORDS, in lower
-    case (so that and, or, not stay words), joined by OR: CKAN sends ``q.op=AND``,
-    under which edismax requires every word and ignores ``mm``; between explicit
-    ORs, SUGGESTION_MATCH decides how many must match."""
+    case (so that and, or, not stay words)."""
     words = re.findall(r"\w+", subject or "") or re.findall(r"\w+", text or "")
-    return " OR ".join(word.lower() for word in words[:SUGGESTION_WORDS])
+    return " ".join(word.lower() for word in words[:SUGGESTION_WORDS])
 
 
 def is_plain_words(q: Any, search_params: dict[str, Any]) -> bool:
     return (isinstance(q, str) and bool(q.strip()) and not _SOLR_SYNTAX.search(q)
             and not any(search_params.get(k) for k in ("defType", "qf", "mm")))
+
+
+def _read_as_words(search_params: dict[str, Any]) -> bool:
+    return str(search_params.get("q", "")).startswith(_WORDS_PARSER) and search_params.get("qf") == QUERY_FIELDS
 
 
 def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
@@ -102,11 +118,10 @@ def add_snippets(search_results: dict[str, Any], search_params: dict[str, Any]) 
     both. The API answers as CKAN documents it, without this second query."""
     results = search_results.get("results") or []
     ids = [r["id"] for r in results if isinstance(r, dict) and r.get("id")]
-    if not ids or search_params.get("defType") != "edismax" or search_params.get("qf") != QUERY_FIELDS \
-            or not _for_a_page():
+    if not ids or not _read_as_words(search_params) or not _for_a_page():
         return search_results
     answer = make_connection(decode_dates=False).search(
-        q=search_params["q"], defType="edismax", qf=QUERY_FIELDS, mm=MINIMUM_MATCH, rows=len(ids),
+        q=search_params["q"], defType="lucene", qf=QUERY_FIELDS, mm=search_params["mm"], rows=len(ids),
         fl="id,index_id", fq=["+site_id:%s" % tk.config.get("ckan.site_id"),
                               "id:(%s)" % " OR ".join('"%s"' % i for i in ids)],
         **{"hl": "true", "hl.method": "unified", "hl.fl": ",".join(HIGHLIGHT_FIELDS),

@@ -41,8 +41,7 @@ def transparency_ati_similar(context: Context, data_dict: DataDict) -> list[dict
     if not q:
         return []
     found = tk.get_action("package_search")({"user": context.get("user")}, {
-        "q": q, "defType": "edismax", "qf": textsearch.QUERY_FIELDS, "mm": textsearch.SUGGESTION_MATCH,
-        "fq": _SHOWN, "rows": SUGGESTIONS, "include_private": False})
+        **textsearch.words_query(q, textsearch.SUGGESTION_MATCH), "fq": _SHOWN, "rows": SUGGESTIONS, "include_private": False})
     return [{"type": pkg["type"], "name": pkg["name"], "title": pkg.get("title"), "title_ar": pkg.get("title_ar"),
              "state": pkg.get("ati_state") if pkg["type"] == "ati-request" else None,
              "organization": {k: (pkg.get("organization") or {}).get(k) for k in ("name", "title")},
