@@ -63,6 +63,7 @@ def main() -> int:
     # from elsewhere on a shared machine weighs on each of them alike.
     times: dict[str, list[float]] = {name: [] for name in chains}
     found: dict[str, list[int]] = {name: [] for name in chains}
+    counts: dict[str, dict[str, int]] = {name: {} for name in chains}  # results of each query, per chain
     names = list(chains)
     for n in range(args.repeat + 1):
         for i, q in enumerate(queries):
@@ -75,6 +76,7 @@ def main() -> int:
                     if n:  # the first pass warms the caches
                         times[name].append((time.perf_counter() - start) * 1000)
                         found[name].append(len(result["results"]))
+                    counts[name][q] = len(result["results"])
     figures = {}
     for name in chains:
         ms = sorted(times[name])
@@ -82,15 +84,25 @@ def main() -> int:
                          "mean": round(statistics.fmean(ms), 1), "searches": len(ms),
                          "results_per_search": round(statistics.fmean(found[name]), 1)}
         print(f"  {name}: {figures[name]}")
+    # The same work: the queries that return as many records in both chains (a search that
+    # finds 20 records sends and reads 20 records, whatever the chain).
+    same = {q for q in queries if len({counts[name][q] for name in chains}) == 1}
+    for name in chains:
+        ms = [t for t, q in zip(times[name], queries * args.repeat) if q in same]
+        figures[name]["p50_same_results"] = round(statistics.median(ms), 1) if ms else None
     before = figures["before"]
     result = {"size": args.size, "records_indexed": indexed, "queries": len(queries), "repeat": args.repeat,
               "machine": machine(), "load_average": os.getloadavg()[0], "figures": figures,
-              "over_before": {name: {k: round(f[k] / before[k], 2) for k in ("p50", "p95", "mean")}
+              "same_results_queries": len(same),
+              "over_before": {name: {k: round(f[k] / before[k], 2) for k in ("p50", "p95", "mean", "p50_same_results")
+                                     if f[k] and before[k]}
                               for name, f in figures.items() if name != "before"}}
     with open(os.path.join(HERE, "results", "search.json"), "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2, ensure_ascii=False)
     rows = "".join(f"| {name} | {f['p50']} | {f['p95']} | {f['mean']} | {f['results_per_search']} | "
-                   f"{result['over_before'].get(name, {}).get('p50', '')} |\n" for name, f in figures.items())
+                   f"{result['over_before'].get(name, {}).get('p50', '')} | {f['p50_same_results']} | "
+                   f"{result['over_before'].get(name, {}).get('p50_same_results', '')} |\n"
+                   for name, f in figures.items())
     with open(os.path.join(HERE, "results", "search.md"), "w", encoding="utf-8") as f:
         f.write(f"# Search latency, CKAN's stock chain and the portal's Arabic and French search\n\n"
                 f"`bench/search --size {args.size} --repeat {args.repeat}`: package_search in process, "
@@ -99,8 +111,11 @@ def main() -> int:
                 f"20 rows and the search page's facets, over {indexed} records (bench/catalog.py, portal flavour). "
                 f"before: CKAN's schema.xml, dismax over CKAN's fields; after: the portal's configset, edismax "
                 f"(as the API answers); page: the same and the snippets' highlighting query.\n\n"
-                f"| chain | p50 ms | p95 ms | mean ms | results per search | p50 / before |\n|---|---|---|---|---|---|\n"
-                f"{rows}\nMachine: {result['machine']['cpu']}, {result['machine']['cores']} cores, "
+                f"| chain | p50 ms | p95 ms | mean ms | results per search | p50 / before "
+                f"| p50 ms, same results | p50 / before, same results |\n|---|---|---|---|---|---|---|---|\n"
+                f"{rows}\n\"Same results\": the {len(same)} queries for which every chain returns as many records "
+                f"(a search that finds 20 records sends and reads 20 records whatever the chain; the stock chain "
+                f"finds fewer).\n\nMachine: {result['machine']['cpu']}, {result['machine']['cores']} cores, "
                 f"load average {result['load_average']:.1f} (shared).\n")
     return 0
 
