@@ -146,6 +146,13 @@ def _index_when_solr_answers() -> None:
         _index_queued()
 
 
+def _harvest() -> None:
+    """What ``ckan harvester run`` does: jobs of the sources that are due are queued for the
+    harvest consumers, and finished jobs are closed."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    tk.get_action("harvest_jobs_run")({"user": site_user["name"]}, {})
+
+
 def _send_mail() -> None:
     sent, failed = mail.send_pending()
     click.echo(f"{sent} e-mails sent, {failed} failed")
@@ -156,10 +163,11 @@ def periodic() -> None:
     """The portal's periodic work, until stopped (scripts/up and docker/ run it; no
     cron): every ``ckanext.transparency.periodic_interval`` seconds the records saved
     while Solr was down are indexed as soon as it answers; every 5 minutes the
-    waiting e-mails are sent; every hour ``refresh`` runs. A failed run (a service
-    down) is logged and the next one tries again."""
+    waiting e-mails are sent; every 15 minutes the harvest jobs that are due start
+    (``ckan harvester run``: each source's frequency); every hour ``refresh`` runs. A
+    failed run (a service down) is logged and the next one tries again."""
     interval = tk.config.get("ckanext.transparency.periodic_interval")
-    tasks = [(3600, _refresh), (300, _send_mail), (interval, _index_when_solr_answers)]
+    tasks = [(3600, _refresh), (900, _harvest), (300, _send_mail), (interval, _index_when_solr_answers)]
     last_run = {task: -math.inf for _, task in tasks}
     while True:
         for every, task in tasks:
