@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import ati, backup, bulk, consultations, demo, documents, follow, indexing, institutions, mail
+from . import ati, backup, bulk, consultations, demo, documents, follow, harvesters, indexing, institutions, mail
 
 __all__ = ["transparency"]
 
@@ -146,13 +146,6 @@ def _index_when_solr_answers() -> None:
         _index_queued()
 
 
-def _harvest() -> None:
-    """What ``ckan harvester run`` does: jobs of the sources that are due are queued for the
-    harvest consumers, and finished jobs are closed."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    tk.get_action("harvest_jobs_run")({"user": site_user["name"]}, {})
-
-
 def _send_mail() -> None:
     sent, failed = mail.send_pending()
     click.echo(f"{sent} e-mails sent, {failed} failed")
@@ -167,7 +160,7 @@ def periodic() -> None:
     (``ckan harvester run``: each source's frequency); every hour ``refresh`` runs. A
     failed run (a service down) is logged and the next one tries again."""
     interval = tk.config.get("ckanext.transparency.periodic_interval")
-    tasks = [(3600, _refresh), (900, _harvest), (300, _send_mail), (interval, _index_when_solr_answers)]
+    tasks = [(3600, _refresh), (900, harvesters.run_due), (300, _send_mail), (interval, _index_when_solr_answers)]
     last_run = {task: -math.inf for _, task in tasks}
     while True:
         for every, task in tasks:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -33,11 +35,25 @@ def complete(dataset: dict[str, Any], source: Any) -> dict[str, Any]:
     remote = [organization.get("name"), organization.get("title"),
               (extras.get("publisher_uri") or "").rstrip("/").rsplit("/", 1)[-1], extras.get("publisher_name")]
     dataset["owner_org"] = next(
-        (org.id for org in map(model.Group.get, harvest_mapping.institution_candidates(
-            remote, settings.get("institutions", {})))
-         if org is not None and org.is_organization and org.state == "active"),
+        filter(None, map(_institution, harvest_mapping.institution_candidates(remote, settings.get("institutions", {})))),
         model.Package.get(source.id).owner_org)
     return dataset
+
+
+def _institution(name: str) -> str | None:
+    """The id of the active institution of that name, or else of that title (a DCAT
+    publisher's name is its title), whatever the case."""
+    institutions = model.Session.query(model.Group.id).filter(
+        model.Group.is_organization.is_(True), model.Group.state == "active")
+    return (institutions.filter(model.Group.name == name).scalar()
+            or institutions.filter(sa.func.lower(model.Group.title) == name.lower()).limit(1).scalar())
+
+
+def run_due() -> None:
+    """What ``ckan harvester run`` does (``transparency periodic`` calls it): the jobs of the
+    sources due by their frequency are queued for the harvest consumers, finished jobs closed."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    tk.get_action("harvest_jobs_run")({"user": site_user["name"]}, {})
 
 
 def _values(value: Any) -> list[str]:
