@@ -139,7 +139,7 @@ def test_two_catalogues_are_harvested_into_their_institutions_and_kept_in_step(
                                             ("/ar", "أضيف", "حُدّث", "حُذف")):
         page = BeautifulSoup(app.get(f"{prefix}/harvest/second-dcat/job/last",
                                      headers={"Authorization": token}).body, "html.parser")
-        counts = {badge["data-diff"]: badge.get_text(" ", strip=True) for badge in page.select(".badge[data-diff]")}
+        counts = {badge["data-diff"]: " ".join(badge.get_text().split()) for badge in page.select(".badge[data-diff]")}
         assert counts["updated"] == f"1 {updated}"
         assert counts["deleted"] == f"1 {deleted}"
         assert counts["added"] == f"0 {added}"
