@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests import factories, helpers
 from ckanext.harvest import queue
-from ckanext.transparency import harvesters
+from ckanext.transparency import harvest_mapping, harvesters
 
 from second_ckan import second_ckan
 
@@ -139,6 +139,8 @@ def test_two_catalogues_are_harvested_into_their_institutions_and_kept_in_step(
                                             ("/ar", "أضيف", "حُدّث", "حُذف")):
         page = BeautifulSoup(app.get(f"{prefix}/harvest/second-dcat/job/last",
                                      headers={"Authorization": token}).body, "html.parser")
+        assert page.select_one(".transparency-site-title")  # the portal's theme
+        assert page.html.get("dir") == ("rtl" if prefix else None)
         counts = {badge["data-diff"]: " ".join(badge.get_text().split()) for badge in page.select(".badge[data-diff]")}
         assert counts["updated"] == f"1 {updated}"
         assert counts["deleted"] == f"1 {deleted}"
@@ -147,13 +149,57 @@ def test_two_catalogues_are_harvested_into_their_institutions_and_kept_in_step(
 
 def test_only_sysadmins_and_the_institutions_editors_manage_its_sources(app, portal):
     factories.Organization(name="mrafp", title="MRAFP")
-    citizen, officer = factories.User(name="citizen"), factories.User(name="officer")
+    factories.Organization(name="mef", title="MEF")
+    citizen, officer, other = factories.User(name="citizen"), factories.User(name="officer"), factories.User(name="other")
     helpers.call_action("organization_member_create", id="mrafp", username="officer", role="editor")
-    source = {"name": "catalogue-hcp", "title": "Catalogue du HCP", "url": "https://data.hcp.example.ma/",
-              "source_type": "ckan", "owner_org": "mrafp"}
-    for user, status in ((citizen, 403), (officer, 200)):
-        token = helpers.call_action("api_token_create", {"user": user["name"]}, user=user["name"], name="t")["token"]
+    helpers.call_action("organization_member_create", id="mef", username="other", role="editor")
+    tokens = {user["name"]: helpers.call_action("api_token_create", {"user": user["name"]}, user=user["name"],
+                                                name="t")["token"] for user in (citizen, officer, other)}
+    source = {"title": "Catalogue du HCP", "url": "https://data.hcp.example.ma/", "source_type": "ckan",
+              "owner_org": "mrafp"}
+    for name, status in (("citizen", 403), ("other", 403), ("officer", 200)):
         answer = app.post(tk.url_for("api.action", ver=3, logic_function="harvest_source_create"),
-                          json=dict(source, name=f"{source['name']}-{user['name']}"),
-                          headers={"Authorization": token}, status=status)
-        assert answer.json["success"] is (status == 200), user["name"]
+                          json=dict(source, name=f"catalogue-hcp-{name}"), headers={"Authorization": tokens[name]},
+                          status=status)
+        assert answer.json["success"] is (status == 200), name
+
+    # The officer reaches the sources from the header and reads them, in French and in Arabic.
+    for prefix, label in (("", "Sources moissonnées"), ("/ar", "مصادر الحصاد")):
+        for name, shown in (("officer", True), ("citizen", False)):
+            page = BeautifulSoup(app.get(f"{prefix}/dataset/", headers={"Authorization": tokens[name]}).body,
+                                 "html.parser")
+            link = page.select_one(".transparency-harvest-link")
+            assert (link is not None) is shown, (prefix, name)
+        assert link is None
+        page = BeautifulSoup(app.get(f"{prefix}/dataset/", headers={"Authorization": tokens["officer"]}).body,
+                             "html.parser")
+        link = page.select_one(".transparency-harvest-link")
+        assert link.get_text(strip=True) == label
+        sources = BeautifulSoup(app.get(link["href"], headers={"Authorization": tokens["officer"]}).body,
+                                "html.parser")
+        assert sources.select_one(".breadcrumb .active").get_text(strip=True) == label
+        assert [a.get_text(strip=True) for a in sources.select(".dataset-heading a")] == ["Catalogue du HCP"]
+
+
+def test_a_records_institution_and_theme_follow_the_sources_settings():
+    mapping = harvest_mapping.source_settings('{"institutions": {"hcp": "haut-commissariat-plan"}}')["institutions"]
+    assert harvest_mapping.institution_candidates(["hcp", "Haut-Commissariat au Plan", None], mapping) == [
+        "haut-commissariat-plan", "hcp", "Haut-Commissariat au Plan"]
+    assert harvest_mapping.institution_candidates(["", " "], mapping) == []
+    themes = {"ECON", "GOVE", "HEAL"}
+    eu = "http://publications.europa.eu/resource/authority/data-theme/"
+    assert harvest_mapping.theme([eu + "HEAL"], themes, "ECON") == "HEAL"
+    assert harvest_mapping.theme([eu + "TECH", "sante"], themes, "ECON") == "ECON"
+    assert harvest_mapping.theme([], themes, "XXXX") == harvest_mapping.DEFAULT_THEME == "GOVE"
+    for config in ('["hcp"]', '{"institutions": ["hcp"]}', '{"institutions": {"hcp": 3}}', '{"theme": 3}'):
+        with pytest.raises(ValueError):
+            harvest_mapping.source_settings(config)
+
+
+def test_a_source_whose_mapping_the_portal_cannot_read_is_refused(portal):
+    factories.Organization(name="mrafp")
+    with pytest.raises(tk.ValidationError) as refused:
+        helpers.call_action("harvest_source_create", {"user": factories.Sysadmin()["name"]}, name="hcp",
+                            url="https://data.hcp.example.ma/", source_type="ckan", owner_org="mrafp",
+                            config='{"institutions": ["hcp"]}')
+    assert "institutions" in str(refused.value.error_dict["config"])

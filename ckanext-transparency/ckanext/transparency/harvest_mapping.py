@@ -9,22 +9,24 @@ from __future__ import annotations
 import json
 from typing import Any, Collection, Iterable
 
+from .workflow import N_
+
 # The theme of a record that names none of the portal's: the public sector's.
 DEFAULT_THEME = "GOVE"
 
 
 def source_settings(config: str | None) -> dict[str, Any]:
-    """The source's configuration as a dict; ``ValueError`` with the reason when the
-    mapping or the theme are not what the portal reads."""
+    """The source's configuration as a dict; ``ValueError`` with the reason (a message of
+    the catalogues) when the mapping or the theme are not what the portal reads."""
     settings = json.loads(config) if config else {}
     if not isinstance(settings, dict):
-        raise ValueError("the configuration must be a JSON object")
+        raise ValueError(N_("The configuration must be a JSON object."))
     mapping = settings.get("institutions", {})
     if not isinstance(mapping, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
-        raise ValueError('"institutions" must map remote organization names to institution names')
+        raise ValueError(N_('"institutions" must map the names of remote organizations to names of institutions.'))
     if not isinstance(settings.get("theme", ""), str):
-        raise ValueError('"theme" must be a theme code, such as "ECON"')
+        raise ValueError(N_('"theme" must be a theme code, such as "ECON".'))
     return settings
 
 

@@ -70,7 +70,10 @@ class TransparencyCKANHarvester(CKANHarvester):
     p.implements(IHarvester)
 
     def validate_config(self, config: str | None) -> str | None:
-        harvest_mapping.source_settings(config)
+        try:
+            harvest_mapping.source_settings(config)
+        except ValueError as error:
+            raise ValueError(tk._(str(error))) from error
         return super().validate_config(config)
 
     def modify_package_dict(self, package_dict: dict[str, Any], harvest_object: Any) -> dict[str, Any]:
