@@ -134,6 +134,11 @@ def test_two_catalogues_are_harvested_into_their_institutions_and_kept_in_step(
     assert [pkg["title"] for pkg in harvested(dcat_source["id"]).values()] == ["جودة الهواء في الدار البيضاء 2025"]
     assert titles_on(app, "/dataset/?q=recensement") == {"recensement-2024": "Recensement général 2024 (résultats définitifs)"}
 
+    # The source's page lists what it brought, in Arabic too.
+    source_page = BeautifulSoup(app.get("/ar/harvest/second-ckan").body, "html.parser")
+    assert {a.get_text(strip=True) for a in source_page.select(".dataset-heading a")} == {
+        "Recensement général 2024 (résultats définitifs)", "معدل البطالة حسب الجهات", "Production d'électricité par source"}
+
     # The report of the last job, in French and in Arabic: its counts.
     for prefix, added, updated, deleted in (("", "ajouté", "mis à jour", "supprimé"),
                                             ("/ar", "أضيف", "حُدّث", "حُذف")):
