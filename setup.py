@@ -30,7 +30,11 @@ setup(
         "ckanext.transparency.schemas": ["*.yaml", "*.json"],
     },
     entry_points={
-        "ckan.plugins": ["transparency = ckanext.transparency.plugin:TransparencyPlugin"],
+        "ckan.plugins": [
+            "transparency = ckanext.transparency.plugin:TransparencyPlugin",
+            "transparency_ckan_harvester = ckanext.transparency.harvesters:TransparencyCKANHarvester",
+            "transparency_dcat_harvest = ckanext.transparency.harvesters:TransparencyDCATHarvestPlugin",
+        ],
         "ckan.rdf.profiles": ["transparency_dcat_ap = ckanext.transparency.dcat_profile:TransparencyDCATAPProfile"],
     },
     zip_safe=False,

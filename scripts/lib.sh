@@ -251,3 +251,10 @@ prepare_stack() {  # solr cores...
   start_redis
   start_solr "$@"
 }
+
+# A Solr core of the portal's configset, created in the running Solr if it has none of that
+# name (tests/test_harvest.py's second CKAN); it is kept in the Solr home for the next start.
+ensure_solr_core() {  # name
+  curl -fs "http://127.0.0.1:$SOLR_PORT/solr/$1/admin/ping" >/dev/null 2>&1 ||
+    curl -fsS "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=CREATE&name=$1&instanceDir=$1&configSet=ckan" >/dev/null
+}

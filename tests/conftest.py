@@ -17,7 +17,7 @@ from ckan.tests import factories, helpers
 from ckanext.xloader import db as xloader_db
 
 # Plugins with their own migrations: CKAN's clean_db rebuilds only core tables.
-MIGRATED_PLUGINS = ("activity", "pages", "transparency")
+MIGRATED_PLUGINS = ("activity", "pages", "harvest", "transparency")
 _schema = {"ready": False}
 
 

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import ati, backup, bulk, consultations, demo, documents, follow, indexing, institutions, mail
+from . import ati, backup, bulk, consultations, demo, documents, follow, harvesters, indexing, institutions, mail
 
 __all__ = ["transparency"]
 
@@ -156,10 +156,11 @@ def periodic() -> None:
     """The portal's periodic work, until stopped (scripts/up and docker/ run it; no
     cron): every ``ckanext.transparency.periodic_interval`` seconds the records saved
     while Solr was down are indexed as soon as it answers; every 5 minutes the
-    waiting e-mails are sent; every hour ``refresh`` runs. A failed run (a service
-    down) is logged and the next one tries again."""
+    waiting e-mails are sent; every 15 minutes the harvest jobs that are due start
+    (``ckan harvester run``: each source's frequency); every hour ``refresh`` runs. A
+    failed run (a service down) is logged and the next one tries again."""
     interval = tk.config.get("ckanext.transparency.periodic_interval")
-    tasks = [(3600, _refresh), (300, _send_mail), (interval, _index_when_solr_answers)]
+    tasks = [(3600, _refresh), (900, harvesters.run_due), (300, _send_mail), (interval, _index_when_solr_answers)]
     last_run = {task: -math.inf for _, task in tasks}
     while True:
         for every, task in tasks:
