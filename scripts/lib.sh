@@ -253,7 +253,7 @@ prepare_stack() {  # solr cores...
 }
 
 # A Solr core of the portal's configset, created in the running Solr if it has none of that
-# name (tests/test_harvest.py's second CKAN); it is kept in the Solr home for the next start.
+# name (tests/test_harvest_in.py's second CKAN); it is kept in the Solr home for the next start.
 ensure_solr_core() {  # name
   curl -fs "http://127.0.0.1:$SOLR_PORT/solr/$1/admin/ping" >/dev/null 2>&1 ||
     curl -fsS "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=CREATE&name=$1&instanceDir=$1&configSet=ckan" >/dev/null

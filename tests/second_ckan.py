@@ -1,4 +1,4 @@
-"""A second CKAN for the harvesting tests (tests/test_harvest.py): stock CKAN with
+"""A second CKAN for the harvesting tests (tests/test_harvest_in.py): stock CKAN with
 ckanext-dcat (/catalog.ttl), from this virtualenv, on a free loopback port, with its
 own database (``<the tests' database>_second``), its own Solr core (``<the tests'
 core>_second``) and its own Redis database, none of the CKAN_* overrides of the tests."""
