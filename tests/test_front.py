@@ -106,6 +106,18 @@ def test_the_size_limit_follows_ckan_max_resource_size():
     assert int(limit) == tk.config.get("ckan.max_resource_size") + 1
 
 
+def test_when_no_web_node_answers_the_front_says_so_in_arabic_and_french():
+    base = f"http://127.0.0.1:{free_port()}"
+    with front("front-no-node", base, f"http://127.0.0.1:{free_port()}"):  # nothing listens upstream
+        response = requests.get(f"{base}/dataset/", timeout=10)
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    page = BeautifulSoup(response.content, "html.parser")
+    sections = {section["lang"]: section for section in page.select("main section")}
+    assert sections["ar"]["dir"] == "rtl" and sections["ar"].h1.get_text() == "غير متاح مؤقتا"
+    assert sections["fr"]["dir"] == "ltr" and sections["fr"].h1.get_text() == "Temporairement indisponible"
+
+
 def test_docker_and_the_local_stack_use_the_same_front_file_and_settings():
     compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
     nginx = compose["services"]["nginx"]
