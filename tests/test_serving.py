@@ -8,6 +8,9 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
+import sqlalchemy as sa
+
+from ckan import model
 from ckan.tests import factories
 
 from conftest import IDENTITY, submit
@@ -111,3 +114,19 @@ def test_behind_the_front_the_per_address_limit_keys_on_the_citizen_not_the_prox
     refused = post("officer", "10.9.9.9, 41.140.10.1")  # a forged first entry changes nothing
     assert refused.status_code == 409
     assert "adresse réseau" in refused.json["error"]["owner_org"][0]
+
+
+def test_when_postgresql_goes_away_after_the_answer_is_made_the_answer_stands(app, people):
+    """A failover can take the primary away between the answer and the end of the request: the
+    session's last rollback then fails, which must not turn the page into a 500."""
+    @app.flask_app.after_request  # registered last: runs first, before the portal's and CKAN's
+    def lose_the_connection(response):
+        pid = model.Session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        with model.meta.engine.connect() as other:
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return response
+
+    response = app.get("/fr/publication/")
+    assert response.status_code == 200
+    assert BeautifulSoup(response.text, "html.parser").select_one("h1, h2") is not None
+    assert app.get("/api/3/action/status_show").json["success"] is True  # the next request has a connection

@@ -6,7 +6,8 @@
   flash message) is ``private, no-store``; errors are never stored.
 - Faults: while PostgreSQL or Solr cannot be reached, pages answer 503 with a
   short page in the reader's language and ``Retry-After``, the API a JSON error
-  in CKAN's format; never a bare 500.
+  in CKAN's format; never a bare 500, nor when PostgreSQL goes away once the
+  answer is made.
 - CKAN's not found, not authorized and invalid errors that a core view lets
   escape answer 404, 403 and 400, not 500.
 - The client's address: behind ``ckanext.transparency.trusted_proxies`` proxies
@@ -57,7 +58,21 @@ def wrap(app: Any) -> Any:
         app.register_error_handler(error, refused)
     app.after_request(answer_headers)
     app.after_request(rdf_charset)
+    app.after_request(release_session)  # the last registered runs first
     return app
+
+
+def release_session(response: flask.Response) -> flask.Response:
+    """Ends the request's database session before CKAN's own after-request hook does. When
+    PostgreSQL went away after the answer was made (its primary lost in a failover), rolling
+    back the finished transaction fails: CKAN's hook would turn a made answer into a 500. The
+    answer stands (what it acknowledged was committed); the broken connection is dropped."""
+    try:
+        model.Session.remove()
+    except FAULTS as error:
+        log.warning("database connection lost after the answer was made: %s", error)
+        model.Session.registry.clear()
+    return response
 
 
 def rdf_charset(response: flask.Response) -> flask.Response:
