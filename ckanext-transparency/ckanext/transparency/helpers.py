@@ -67,6 +67,18 @@ def transparency_reuses(dataset_name: str) -> list[dict[str, Any]]:
     return result["results"]
 
 
+def transparency_dataset_options() -> list[dict[str, str]]:
+    """The public datasets (``dataset`` records) as form options, by title."""
+    result = tk.get_action("package_search")({}, {"fq": "dataset_type:dataset", "fl": "name,title",
+                                                  "sort": "title_string asc", "rows": 1000})
+    return [{"value": pkg["name"], "text": pkg["title"] or pkg["name"]} for pkg in result["results"]]
+
+
+def transparency_max_image_size() -> int:
+    """The largest image accepted, in MB (``ckan.max_image_size``)."""
+    return tk.config.get("ckan.max_image_size")
+
+
 def transparency_choice_label(dataset_type: str, field_name: str, value: str) -> str:
     """The label, in the page's language, of ``value`` of a choice field of a schema."""
     return tk.h.scheming_choices_label(choices.of(dataset_type, field_name), value)
@@ -271,6 +283,11 @@ def transparency_field_label(action: str, field: str) -> str:
                                              "proposal": _("Rewording you propose (optional)")},
         "transparency_consultation_draft_load": {"upload": _("Draft (DOCX, ODT or TXT)"), "lang": _("Language")},
         "transparency_contribution_support": {"contribution_id": _("Support")},
+        "transparency_reuse_propose": {"title": _("Title"), "notes": _("What it does with the data"),
+                                       "url": _("Link to the reuse"), "reuse_kind": _("Kind"),
+                                       "datasets_used": _("Datasets used"), "image_upload": _("Image (optional)")},
+        "transparency_reuse_moderate": {"decision": _("Decision"),
+                                        "reason": _("Reason of the rejection (sent to its author)")},
         "transparency_contribution_link": {"contribution_id": _("Contribution"),
                                            "commitment": _("Commitment it led to (its address)")},
         "transparency_contribution_moderate": {"reason": _("Reason of the rejection")},
