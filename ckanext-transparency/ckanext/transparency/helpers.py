@@ -14,7 +14,7 @@ from ckan import model
 from sqlalchemy.orm import aliased
 from ckan.lib.search import SearchError
 
-from . import ati, choices, consultations, drafts, institutions, phases, portal, progress, search, workflow
+from . import ati, choices, consultations, drafts, institutions, load_errors, phases, portal, progress, search, workflow
 
 ARABIC_LETTER = re.compile("[\u0600-\u06FF]")
 
@@ -77,6 +77,42 @@ def transparency_dataset_options() -> list[dict[str, str]]:
 def transparency_max_image_size() -> int:
     """The largest image accepted, in MB (``ckan.max_image_size``)."""
     return tk.config.get("ckan.max_image_size")
+
+
+def transparency_load_error(resource_id: str) -> dict[str, Any] | None:
+    """Why the resource's file could not be loaded into the DataStore, in the page's
+    language, with what to do and xloader's technical message; None if it was loaded,
+    was never sent, or the reader may not edit the resource (citizens never see it)."""
+    try:
+        status = tk.get_action("xloader_status")(portal.user_context(), {"resource_id": resource_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    if status.get("status") != "error":
+        return None
+    error = status.get("error") or ""
+    detail = error.get("message") or "" if isinstance(error, dict) else str(error)
+    found = load_errors.explain(detail)
+    _ = tk._
+    texts = {
+        "ragged": (_("Row {row} has more values than the {columns} columns of the header row."),
+                   _("A value of that row probably holds a comma or a double quote: put it between double quotes, "
+                     "or add the missing column to the header row, then upload the file again.")),
+        "encoding": (_("The file is not text in UTF-8: its characters cannot be read."),
+                     _("Open it in your spreadsheet and save it as “CSV UTF-8”, then upload it again.")),
+        "empty": (_("The file holds no rows."), _("Check that you chose the right file, with its data, and upload it again.")),
+        "duplicate_columns": (_("Two columns of the header row have the same name."),
+                              _("Give each column its own name in the first row, then upload the file again.")),
+        "too_large": (_("The file is larger than the portal loads into a table."),
+                      _("Split it into smaller files, or publish it as a download only.")),
+        "unreachable": (_("The portal could not fetch the file at its link."),
+                        _("Check that the link opens the file for everyone, without signing in.")),
+        "format": (_("The file could not be read as a table."),
+                   _("Check that it is a CSV, XLSX or ODS file with a header row and one value per cell.")),
+        "unknown": (_("The file could not be loaded into a table."),
+                    _("Send the technical detail below to the portal's team.")),
+    }
+    what, todo = texts[found.kind]
+    return {"kind": found.kind, "what": what.format(**found.facts), "todo": todo, "detail": detail}
 
 
 def transparency_choice_label(dataset_type: str, field_name: str, value: str) -> str:
