@@ -27,12 +27,13 @@ import ckan.plugins
 from ckan.common import config
 from ckan.tests import factories, helpers
 
-from conftest import IDENTITY, MIGRATED_PLUGINS, create
+from conftest import IDENTITY, MIGRATED_PLUGINS, create, run_jobs
 from serve import free_port, front, gunicorn, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+DEMO = ROOT / "ckanext-transparency" / "ckanext" / "transparency" / "data" / "demo"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 # Every journey runs in both languages at both widths.
@@ -78,8 +79,16 @@ def _records() -> dict[str, Any]:
                                    upload=FileStorage(io.BytesIO(REGIONS_CSV.encode()), "regions.csv"))
     create(ADMIN, "dataset", "budget-citoyen-2025", "mef", title="Budget citoyen 2025", theme="ECON",
             notes="Données ouvertes : le budget de l'État expliqué aux citoyens.")
-    create(ADMIN, "publication", "organigramme-mrafp", "mrafp", title="Organigramme du ministère",
-            title_ar="الهيكل التنظيمي للوزارة", category="missions")
+    chefs_lieux = helpers.call_action("resource_create", {"user": "admin"}, package_id=regions["id"],
+                                      name="Chefs-lieux (GeoJSON)", format="GeoJSON", url="chefs_lieux.geojson",
+                                      upload=FileStorage(io.BytesIO((DEMO / "chefs_lieux_regions.geojson").read_bytes()),
+                                                         "chefs_lieux.geojson"))
+    organigramme = create(ADMIN, "publication", "organigramme-mrafp", "mrafp", title="Organigramme du ministère",
+                          title_ar="الهيكل التنظيمي للوزارة", category="missions")
+    pdf = helpers.call_action("resource_create", {"user": "admin"}, package_id=organigramme["id"],
+                              name="Organigramme (PDF)", format="PDF", url="organigramme.pdf",
+                              upload=FileStorage(io.BytesIO((DEMO / "loi_31_13_extrait.pdf").read_bytes()),
+                                                 "organigramme.pdf"))
     create(ADMIN, "action-plan", "plan-2018-2020", "mrafp", title="Plan d'action national 2018-2020",
             title_ar="خطة العمل الوطنية 2018-2020")
     create(ADMIN, "commitment", "mo0006", "mrafp", title="Portail national de la transparence",
@@ -97,7 +106,8 @@ def _records() -> dict[str, Any]:
     answered = submit_request("Nombre d'agents d'information", "citoyen-precedent")
     helpers.call_action("transparency_ati_request_transition", {"user": "agent"}, id=answered["id"],
                         transition="answer", answer="La liste est publiée dans les publications du ministère.")
-    return {"resource": resource, "answered": answered, "regions_csv": REGIONS_CSV}
+    return {"resource": resource, "answered": answered, "regions_csv": REGIONS_CSV, "geojson": chefs_lieux,
+            "pdf": pdf}
 
 
 def citizen_of(view: tuple[str, str]) -> str:
@@ -131,10 +141,16 @@ def site(pytestconfig, reset_db, migrate_db_for, reset_index, reset_queues) -> I
         with gunicorn(ini, app, log, site_url=base) as server, front("front-browser", base, app, "6000r/m", "6000r/m"):
             records = _records()  # while the server starts
             wait_until_up(f"{base}/api/3/action/status_show", server, log)
+            # The jobs worker of scripts/up: xloader fetches the CSVs from the server and loads them.
+            config["ckanext.xloader.api_token"] = helpers.call_action(
+                "api_token_create", {"ignore_auth": True}, user=helpers.call_action("get_site_user")["name"],
+                name="xloader")["token"]
+            run_jobs()
             yield dict(records, base=base)
     finally:
         log.close()
         config["ckan.site_url"] = site_url
+        config.pop("ckanext.xloader.api_token", None)
         reset_queues()  # the server's e-mail jobs, never run, would reach later tests' workers
         ckan.plugins.unload_non_system_plugins()
 
