@@ -24,6 +24,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins
+from ckan.lib import search
 from ckan.common import config
 from ckan.tests import factories, helpers
 
@@ -139,18 +140,24 @@ def site(pytestconfig, reset_db, migrate_db_for, reset_index, reset_queues) -> I
     try:
         # Through the front, as people reach the portal; its rate limits are lifted for the journeys.
         with gunicorn(ini, app, log, site_url=base) as server, front("front-browser", base, app, "6000r/m", "6000r/m"):
+            # As scripts/up: xloader submits the CSVs it is given a token for, and the jobs
+            # worker loads them, fetching them from the server.
+            config["ckanext.xloader.api_token"] = helpers.call_action(
+                "api_token_create", user=helpers.call_action("get_site_user")["name"], name="xloader")["token"]
             records = _records()  # while the server starts
             wait_until_up(f"{base}/api/3/action/status_show", server, log)
-            # The jobs worker of scripts/up: xloader fetches the CSVs from the server and loads them.
-            config["ckanext.xloader.api_token"] = helpers.call_action(
-                "api_token_create", {"ignore_auth": True}, user=helpers.call_action("get_site_user")["name"],
-                name="xloader")["token"]
+            # This process writes resources' addresses at the tests' site_url: xloader fetches them
+            # from the server instead, as the loader fixture has it.
+            config.update({"ckan.site_url": site_url, "ckanext.xloader.site_url": base})
             run_jobs()
+            config["ckan.site_url"] = base
+            search.rebuild()  # the jobs indexed the resources' addresses at the tests' site_url
             yield dict(records, base=base)
     finally:
         log.close()
         config["ckan.site_url"] = site_url
-        config.pop("ckanext.xloader.api_token", None)
+        for key in ("ckanext.xloader.api_token", "ckanext.xloader.site_url"):
+            config.pop(key, None)
         reset_queues()  # the server's e-mail jobs, never run, would reach later tests' workers
         ckan.plugins.unload_non_system_plugins()
 
