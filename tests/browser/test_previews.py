@@ -107,7 +107,7 @@ def test_a_citizen_proposes_a_reuse_an_officer_approves_it_and_it_shows_on_the_d
     page.submit(f"#proposal-{package.name} button[value=approve]")
     assert page.text(".flash-messages .alert")
 
-    page.driver.delete_all_cookies()
+    # Signed in: the front's micro-cache may still hold the anonymous page of a moment ago.
     page.open("/dataset/regions-du-maroc")
     shown = [a.text for a in page.find_all(".transparency-reuses li a")]
     assert title in shown, shown
