@@ -264,7 +264,7 @@ class Page:
         widest, culprits = self.driver.execute_script(_WIDEST, WIDTHS[self.width][0])
         assert culprits == [], f"{name}: the page is {widest}px wide on a {self.width}, because of {culprits}"
         blocked = [entry["message"] for entry in self.driver.get_log("browser")
-                   if "Content Security Policy" in entry["message"]]
+                   if "Content Security Policy" in entry["message"] and not _HARMLESS_EVAL.search(entry["message"])]
         assert blocked == [], f"{name}: the front's Content-Security-Policy blocked {blocked}"
         unlabelled = self.driver.execute_script(_UNLABELLED)
         assert unlabelled == [], f"{name}: form fields without a label: {unlabelled}"
@@ -312,6 +312,12 @@ class Page:
         link = self.find(css)
         link.click()
         self.wait(EC.staleness_of(link))
+
+
+# CKAN's table view calls setTimeout(initFilterObserver(), 100) on a language file loaded:
+# it passes undefined, which the browser would evaluate as a string; the policy refuses it,
+# harmlessly (the observer is already in place).
+_HARMLESS_EVAL = re.compile(r"/webassets/ckanext-datatablesview/\w+_datatablesview\.js \d+ Evaluating a string")
 
 
 def _unprefixed(path: str) -> str:
