@@ -13,6 +13,8 @@ from werkzeug.datastructures import FileStorage
 
 from ckan.tests import helpers
 
+from ckanext.transparency import load_errors
+
 from conftest import create, run_jobs
 
 ARABIC_CSV = "الجهة,عدد الطلبات,السنة\nفاس مكناس,120,2025\nالرباط سلا القنيطرة,340,2025\n".encode()
@@ -66,3 +68,54 @@ def test_a_csv_that_cannot_be_read_shows_its_error_to_its_publisher_only(app, se
                              "html.parser")
         assert page.select_one(".alert-error, .alert-danger") is not None, lang
     assert app.get(url, headers={"Authorization": people["citizen"]["token"]}, status=403)
+
+
+# Files xloader cannot load, what the publisher reads in French and in Arabic.
+UNLOADABLE = {
+    "ragged": (b"a,b,c\n1,2,3\n4,5,6\n6,7,8,9\n",
+               "La ligne 4 a plus de valeurs que les 3 colonnes de la ligne d'en-tête.",
+               "يتضمن السطر 4 قيما أكثر من أعمدة سطر العناوين وعددها 3."),
+    "encoding": (b"a,b\n1,2\n\xff\xfe\x00\x01garbage\x00,,,,\n" * 3,
+                 "Le fichier n'est pas du texte en UTF-8 : ses caractères ne peuvent pas être lus.",
+                 "الملف ليس نصا بترميز UTF-8: تتعذر قراءة حروفه."),
+    "empty": (b"\n\n", "Le fichier ne contient aucune ligne.", "لا يتضمن الملف أي سطر."),
+    "duplicate_columns": (b"region,region,total\nFes,Fes,3\n", "Deux colonnes de la ligne d'en-tête portent le même nom.",
+                          "عمودان في سطر العناوين يحملان الاسم نفسه."),
+}
+
+
+def test_a_file_that_cannot_be_loaded_tells_its_publisher_what_is_wrong_in_french_and_arabic(
+        app, served, loader, people):
+    officer = people["officer"]
+    pkg = create(officer, "dataset", "fichiers-abimes", people["orgs"]["asked"]["id"], title="Abîmés")
+    resources = {kind: upload(officer, pkg, f"{kind}.csv", content, "CSV")
+                 for kind, (content, _fr, _ar) in UNLOADABLE.items()}
+    run_jobs()
+    for kind, (_content, french, arabic) in UNLOADABLE.items():
+        resource = resources[kind]
+        assert helpers.call_action("xloader_status", resource_id=resource["id"])["status"] == "error", kind
+        for lang, told in (("fr", french), ("ar", arabic)):
+            for url in (f"/dataset/{pkg['name']}/resource/{resource['id']}",
+                        f"/dataset/{pkg['name']}/resource_data/{resource['id']}"):
+                page = BeautifulSoup(app.get(f"/{lang}{url}", headers={"Authorization": officer["token"]}).body,
+                                     "html.parser")
+                alert = page.select_one(".transparency-load-error")
+                assert alert is not None and alert["data-kind"] == kind, (kind, lang, url)
+                assert alert.select_one(".transparency-load-error-what").get_text(strip=True) == told
+                assert alert.select_one(".transparency-load-error-todo").get_text(strip=True)
+                assert alert.select_one("details pre").get_text(strip=True)  # xloader's message, folded
+        # Citizens see the resource, never the error.
+        page = BeautifulSoup(app.get(f"/dataset/{pkg['name']}/resource/{resource['id']}",
+                                     headers={"Authorization": people["citizen"]["token"]}).body, "html.parser")
+        assert page.select_one("h1").get_text(strip=True) == f"{kind}.csv"
+        assert page.select_one(".transparency-load-error") is None
+
+
+def test_xloaders_messages_map_to_kinds_and_facts():
+    assert load_errors.explain("Row 12 has more values than the 5 column(s) in the header. The extra value is: 'x'.") \
+        == load_errors.LoadError("ragged", {"row": 12, "columns": 5})
+    assert load_errors.explain('invalid byte sequence for encoding "UTF8": 0xe9').kind == "encoding"
+    assert load_errors.explain("[Errno 2] No such file or directory: '/tmp/output_1234.csv'").kind == "empty"
+    assert load_errors.explain("Resource too large to download: 600000000 > max (500000000).").kind == "too_large"
+    assert load_errors.explain("Invalid HTTP response: 404 Not Found").kind == "unreachable"
+    assert load_errors.explain("Something new").kind == "unknown"

@@ -14,7 +14,7 @@ from ckan import model
 from sqlalchemy.orm import aliased
 from ckan.lib.search import SearchError
 
-from . import ati, choices, consultations, drafts, institutions, phases, portal, progress, search, workflow
+from . import ati, choices, consultations, drafts, institutions, load_errors, phases, portal, progress, search, workflow
 
 ARABIC_LETTER = re.compile("[\u0600-\u06FF]")
 
@@ -65,6 +65,54 @@ def transparency_reuses(dataset_name: str) -> list[dict[str, Any]]:
         {}, {"fq": 'dataset_type:showcase AND vocab_datasets_used:"{}"'.format(dataset_name), "rows": 50}
     )
     return result["results"]
+
+
+def transparency_dataset_options() -> list[dict[str, str]]:
+    """The public datasets (``dataset`` records) as form options, by title."""
+    result = tk.get_action("package_search")({}, {"fq": "dataset_type:dataset", "fl": "name,title",
+                                                  "sort": "title_string asc", "rows": 1000})
+    return [{"value": pkg["name"], "text": pkg["title"] or pkg["name"]} for pkg in result["results"]]
+
+
+def transparency_max_image_size() -> int:
+    """The largest image accepted, in MB (``ckan.max_image_size``)."""
+    return tk.config.get("ckan.max_image_size")
+
+
+def transparency_load_error(resource_id: str) -> dict[str, Any] | None:
+    """Why the resource's file could not be loaded into the DataStore, in the page's
+    language, with what to do and xloader's technical message; None if it was loaded,
+    was never sent, or the reader may not edit the resource (citizens never see it)."""
+    try:
+        status = tk.get_action("xloader_status")(portal.user_context(), {"resource_id": resource_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    if status.get("status") != "error":
+        return None
+    error = status.get("error") or ""
+    detail = error.get("message") or "" if isinstance(error, dict) else str(error)
+    found = load_errors.explain(detail)
+    _ = tk._
+    texts = {
+        "ragged": (_("Row {row} has more values than the {columns} columns of the header row."),
+                   _("A value of that row probably holds a comma or a double quote: put it between double quotes, "
+                     "or add the missing column to the header row, then upload the file again.")),
+        "encoding": (_("The file is not text in UTF-8: its characters cannot be read."),
+                     _("Open it in your spreadsheet and save it as “CSV UTF-8”, then upload it again.")),
+        "empty": (_("The file holds no rows."), _("Check that you chose the right file, with its data, and upload it again.")),
+        "duplicate_columns": (_("Two columns of the header row have the same name."),
+                              _("Give each column its own name in the first row, then upload the file again.")),
+        "too_large": (_("The file is larger than the portal loads into a table."),
+                      _("Split it into smaller files, or publish it as a download only.")),
+        "unreachable": (_("The portal could not fetch the file at its link."),
+                        _("Check that the link opens the file for everyone, without signing in.")),
+        "format": (_("The file could not be read as a table."),
+                   _("Check that it is a CSV, XLSX or ODS file with a header row and one value per cell.")),
+        "unknown": (_("The file could not be loaded into a table."),
+                    _("Send the technical detail below to the portal's team.")),
+    }
+    what, todo = texts[found.kind]
+    return {"kind": found.kind, "what": what.format(**found.facts), "todo": todo, "detail": detail}
 
 
 def transparency_choice_label(dataset_type: str, field_name: str, value: str) -> str:
@@ -271,6 +319,11 @@ def transparency_field_label(action: str, field: str) -> str:
                                              "proposal": _("Rewording you propose (optional)")},
         "transparency_consultation_draft_load": {"upload": _("Draft (DOCX, ODT or TXT)"), "lang": _("Language")},
         "transparency_contribution_support": {"contribution_id": _("Support")},
+        "transparency_reuse_propose": {"title": _("Title"), "notes": _("What it does with the data"),
+                                       "url": _("Link to the reuse"), "reuse_kind": _("Kind"),
+                                       "datasets_used": _("Datasets used"), "image_upload": _("Image (optional)")},
+        "transparency_reuse_moderate": {"decision": _("Decision"),
+                                        "reason": _("Reason of the rejection (sent to its author)")},
         "transparency_contribution_link": {"contribution_id": _("Contribution"),
                                            "commitment": _("Commitment it led to (its address)")},
         "transparency_contribution_moderate": {"reason": _("Reason of the rejection")},

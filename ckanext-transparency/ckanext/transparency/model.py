@@ -370,3 +370,35 @@ def contributions_to(commitment_id: str) -> list[tuple[Contribution, str | None,
             .filter(Contribution.commitment_id == commitment_id, Contribution.state == "published",
                     model.Package.state == "active", model.Package.private.is_(False))
             .order_by(Contribution.id)]
+
+
+class ReuseProposal(tk.BaseModel):
+    """A reuse a citizen proposed: its package (private until approved) and its author, who
+    is never in the package. Readable by the moderators (officers of an institution whose
+    dataset it uses, sysadmins)."""
+    __tablename__ = "transparency_reuse_proposal"
+    package_id = Column(UnicodeText, ForeignKey("package.id", ondelete="CASCADE"), primary_key=True)
+    user_id = Column(UnicodeText, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    lang = Column(UnicodeText, nullable=False)  # of the page it was proposed from: the author's e-mails
+    state = Column(UnicodeText, nullable=False, default="pending")  # pending, approved, rejected
+    reason = Column(UnicodeText)  # of a rejection, told to the author
+    decided_by = Column(UnicodeText, ForeignKey("user.id", ondelete="SET NULL"))
+    created = Column(DateTime, nullable=False, default=_now)
+    decided = Column(DateTime)
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The proposal as its moderators read it (the author's account stays here)."""
+        return {"package_id": self.package_id, "state": self.state, "reason": self.reason,
+                "created": self.created.isoformat(), "decided": self.decided.isoformat() if self.decided else None}
+
+
+def proposals_since(user_id: str, since: datetime.datetime) -> int:
+    """Reuses ``user_id`` proposed since ``since``."""
+    return (model.Session.query(sa.func.count(ReuseProposal.package_id))
+            .filter(ReuseProposal.user_id == user_id, ReuseProposal.created > since).scalar())
+
+
+def pending_proposals() -> list[ReuseProposal]:
+    """The proposals that wait for a decision, oldest first."""
+    return (model.Session.query(ReuseProposal).filter(ReuseProposal.state == "pending")
+            .order_by(ReuseProposal.created).all())

@@ -50,3 +50,21 @@ def check(upload: Any) -> None:
     if content in REFUSED_CONTENT:
         raise tk.Invalid(tk._("{name} holds {content}: programs, scripts and web pages are not accepted").format(
             name=filename, content=content))
+
+
+def check_image(upload: Any) -> None:
+    """Raises ``tk.Invalid`` unless ``upload`` is an image of the types of
+    ``ckan.upload.showcase.mimetypes`` (found from its content) within ``ckan.max_image_size``."""
+    accepted = tk.config.get("ckan.upload.showcase.mimetypes")
+    stream = upload.stream
+    content = magic.from_buffer(stream.read(4096), mime=True)
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    if content not in accepted:
+        raise tk.Invalid(tk._("{name} is not an image: send a PNG, JPEG, GIF or WebP picture").format(
+            name=upload.filename or ""))
+    limit = tk.config.get("ckan.max_image_size")
+    if size > limit * 1024 * 1024:
+        raise tk.Invalid(tk._("{name} is {size:.1f} MB; the largest image accepted is {limit} MB").format(
+            name=upload.filename or "", size=size / 1024 / 1024, limit=limit))

@@ -476,6 +476,51 @@ def decisions() -> Any:
     return tk.render("transparency/cdai/decisions.html", {"found": found, "filters": filters, "errors": {}})
 
 
+reuse = Blueprint("reuse", __name__, url_prefix="/reuse")
+REUSE_FIELDS = ("title", "notes", "url", "reuse_kind")
+
+
+@reuse.route("/propose", methods=["GET", "POST"])
+def propose() -> Any:
+    """A citizen proposes a reuse of the data; it is public once an officer approves it."""
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.url_for("reuse.propose"))
+    data: dict[str, Any] = {"datasets_used": tk.request.args.getlist("dataset")}
+    errors: dict[str, Any] = {}
+    if tk.request.method == "POST":
+        form = tk.request.form
+        data = {key: form.get(key, "") for key in REUSE_FIELDS}
+        data["datasets_used"] = [name for name in form.getlist("datasets_used") if name]
+        if tk.request.files.get("image_upload"):
+            data["image_upload"] = tk.request.files["image_upload"]
+        try:
+            tk.get_action("transparency_reuse_propose")(portal.user_context(), dict(data))
+        except tk.ValidationError as error:
+            errors = error.error_dict
+        else:
+            tk.h.flash_success(tk._("Thank you: your reuse will be public once an officer of the institution "
+                                    "has approved it. You will be told by e-mail."))
+            return tk.redirect_to("reuse.propose")
+    return tk.render("transparency/reuse/propose.html", {"data": data, "errors": errors})
+
+
+@reuse.route("/moderation")
+def moderation() -> Any:
+    """The proposed reuses the officer (or sysadmin) may approve or reject."""
+    _require_login()
+    proposals = tk.get_action("transparency_reuse_proposal_list")(portal.user_context(), {})
+    return _personal(make_response(tk.render("transparency/reuse/moderation.html", {"proposals": proposals})))
+
+
+@reuse.route("/moderation/<id>", methods=["POST"])
+def moderate_reuse(id: str) -> Any:
+    _require_login()
+    decision = tk.request.form.get("decision", "")
+    _post("transparency_reuse_moderate", {"id": id, "decision": decision, "reason": tk.request.form.get("reason", "")},
+          tk._("The reuse is public.") if decision == "approve" else tk._("The reuse is rejected; its author is told why."))
+    return tk.redirect_to("reuse.moderation")
+
+
 @transparency.record_once
 def _dcat_at_each_types_address(state: Any) -> None:
     """``/publication/<name>.ttl`` (``.rdf``, ``.jsonld``, ``.n3``) and so on for every

@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from .. import ati, portal, workflow
+from .. import ati, portal, reuses, workflow
 
 __all__ = [
     "transparency_statistics",
@@ -42,6 +42,9 @@ __all__ = [
     "transparency_saved_search_create",
     "transparency_saved_search_list",
     "transparency_follow_stop",
+    "transparency_reuse_propose",
+    "transparency_reuse_proposal_list",
+    "transparency_reuse_moderate",
     "package_create",
     "user_show",
     "user_list",
@@ -184,6 +187,25 @@ def transparency_ati_request_redact(context: Context, data_dict: DataDict) -> Au
 def transparency_contribution_create(context: Context, data_dict: DataDict) -> AuthResult:
     """Any signed-in user may contribute (the action checks that the window is open)."""
     return _signed_in(context)
+
+
+def transparency_reuse_propose(context: Context, data_dict: DataDict) -> AuthResult:
+    """Any signed-in user may propose a reuse (the action applies the daily limit)."""
+    return _signed_in(context)
+
+
+def transparency_reuse_proposal_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Signed-in users: the list holds only the proposals each may decide on."""
+    return _signed_in(context)
+
+
+def transparency_reuse_moderate(context: Context, data_dict: DataDict) -> AuthResult:
+    """The officers of an institution whose dataset the reuse uses (and sysadmins)."""
+    package = model.Package.get(data_dict.get("id") or "")
+    user = model.User.get(context.get("user") or "")
+    if package is not None and any(portal.is_officer(user, org) for org in reuses.moderating_orgs(package)):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the officers of an institution whose data the reuse uses decide on it")}
 
 
 def _officer_of(context: Context, org_id: str, refusal: str) -> AuthResult:

@@ -263,3 +263,30 @@ def saved_search(ignore_missing: Validator, not_empty: Validator, unicode_safe: 
         "q": [ignore_missing, unicode_safe, strip_value, transparency_max_length(500)],
         "filters": [ignore_missing, transparency_search_filters],
     }
+
+
+@tk.validator_args
+def reuse_propose(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                  strip_value: Validator, one_of: Validator, url_validator: Validator, transparency_max_length: Validator,
+                  transparency_no_null: Validator, transparency_datasets_exist: Validator,
+                  transparency_image: Validator) -> Schema:
+    text = [unicode_safe, strip_value, transparency_no_null]
+    return {
+        "title": [not_empty, *text, transparency_max_length(200)],
+        "notes": [not_empty, *text, transparency_max_length(5000)],
+        "url": [not_empty, *text, url_validator],
+        "reuse_kind": [not_empty, unicode_safe, one_of(choices.values("showcase", "reuse_kind"))],
+        "datasets_used": [not_empty, transparency_datasets_exist],
+        "image_upload": [ignore_missing, transparency_image],
+    }
+
+
+@tk.validator_args
+def reuse_moderate(not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator,
+                   strip_value: Validator, one_of: Validator, transparency_max_length: Validator,
+                   transparency_no_null: Validator) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe, transparency_no_null],
+        "decision": [not_empty, one_of(["approve", "reject"])],
+        "reason": [ignore_missing, unicode_safe, strip_value, transparency_no_null, transparency_max_length(2000)],
+    }

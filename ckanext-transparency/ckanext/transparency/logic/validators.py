@@ -76,11 +76,11 @@ def transparency_date(value: Any, context: Context) -> Any:
 
 
 def transparency_datasets_exist(value: Any, context: Context) -> Any:
-    """Every name of the list is an open dataset of the catalogue."""
+    """Every name of the list is a public dataset of the catalogue."""
     names = json.loads(value) if isinstance(value, str) else value
     for name in names or []:
         pkg = model.Package.get(name)
-        if pkg is None or pkg.type != "dataset" or pkg.state == "deleted":
+        if pkg is None or pkg.type != "dataset" or pkg.state != "active" or pkg.private:
             raise tk.Invalid(tk._("No dataset is named {name}").format(name=name))
     return value
 
@@ -177,6 +177,16 @@ def transparency_document(value: Any, context: Context) -> Any:
             return value
         raise tk.Invalid(tk._("Send the document as a file upload"))
     uploads.check(value)
+    return value
+
+
+def transparency_image(value: Any, context: Context) -> Any:
+    """An uploaded image that ``uploads.check_image`` accepts."""
+    if value in ("", None):
+        return value
+    if not uploads.is_upload(value):
+        raise tk.Invalid(tk._("Send the image as a file upload"))
+    uploads.check_image(value)
     return value
 
 

@@ -19,6 +19,8 @@ from .publication import *  # noqa: F401,F403
 from .publication import __all__ as _publication
 from .resource import *  # noqa: F401,F403
 from .resource import __all__ as _resource
+from .reuse import *  # noqa: F401,F403
+from .reuse import __all__ as _reuse
 from .search import *  # noqa: F401,F403
 from .search import __all__ as _search
 from .similar import *  # noqa: F401,F403
@@ -27,4 +29,4 @@ from .stats import *  # noqa: F401,F403
 from .stats import __all__ as _stats
 
 __all__ = (_search + _stats + _ati + _consultation + _commitment + _indicator + _catalog + _bulk + _resource
-           + _publication + _follow + _similar + _institution)
+           + _publication + _follow + _similar + _institution + _reuse)
