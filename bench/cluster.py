@@ -153,8 +153,8 @@ the front and the clients share the same {cores} cores with other work on this m
 Gain: {two / one if one else 0:.2f}x. On this machine the second node shares the same {cores} cores
 with the first, with Solr, PostgreSQL, the front and the clients: the gain is bounded by CPU, not by
 the number of nodes. A request costs about {cpu_ms:.0f} ms of web-node CPU, so one core of a web node
-serves at most about {per_core:.0f} of these requests per second; on separate machines each web node
-adds about {per_core:.0f} × its cores per second, until PostgreSQL or Solr (measured apart in
+serves at most about {per_core:.0f} of these requests per second; an estimate, not measured here: on separate
+machines each web node would add about {per_core:.0f} × its cores per second, until PostgreSQL or Solr (measured apart in
 bench/results/results.md) becomes the bound.
 
 ## Failover under traffic (3 browsing clients, 1 submitting)

@@ -4,9 +4,11 @@ never tells who filed a request."""
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from werkzeug.datastructures import MultiDict
 
 from ckan.tests import helpers
 
@@ -92,6 +94,22 @@ def test_a_search_is_followed_from_its_page(app, people, lang, label):
     assert saved["q"] == "budget" and saved["filters"] == [["category", "budget"]]
     assert BeautifulSoup(app.get(lang + "/publication/").body, "html.parser").select_one(
         "form.transparency-follow-search") is None  # signed out: nothing to follow with
+
+
+def test_a_followed_search_keeps_every_filter_and_a_tampered_form_is_refused_without_an_error(app, people):
+    headers = {"Authorization": people["citizen"]["token"]}
+    page = BeautifulSoup(app.get("/dataset/?q=budget", headers=headers).body, "html.parser")
+    token = page.select_one("form.transparency-follow-search input[name=_csrf_token]")["value"]
+    fields = [("_csrf_token", token), ("dataset_type", "dataset"), ("q", "budget"),
+              ("res_format", "CSV"), ("res_format", "XLSX")]
+    response = app.post("/follow/search", data=MultiDict(fields), headers=headers, follow_redirects=False)
+    assert response.status_code == 302
+    assert parse_qs(urlparse(response.headers["Location"]).query) == {"q": ["budget"], "res_format": ["CSV", "XLSX"]}
+    tampered = app.post("/follow/search", data={"_csrf_token": token, "dataset_type": "nope", "q": "budget"},
+                        headers=headers, follow_redirects=False)
+    assert tampered.status_code == 302 and urlparse(tampered.headers["Location"]).path in ("/", "/fr/")
+    (saved,) = helpers.call_action("transparency_saved_search_list", {"user": "citizen"})
+    assert saved["filters"] == [["res_format", "CSV"], ["res_format", "XLSX"]]
 
 
 @pytest.mark.parametrize("lang,label", [("", "Suivre"), ("/ar", "متابعة")])

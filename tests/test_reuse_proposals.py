@@ -128,7 +128,8 @@ def test_a_proposal_is_hidden_until_an_officer_approves_it_and_its_author_is_tol
 
     # The officer of the data used sees it in the queue; a citizen and another institution's officer cannot decide.
     queue = BeautifulSoup(app.get(tk.url_for("reuse.moderation"), headers=_as(data["officer"])).body, "html.parser")
-    assert [h.get_text(strip=True) for h in queue.select(".transparency-proposal h2")] == [TITLE]
+    assert [h.get_text(strip=True) for h in queue.select(".transparency-reuse-proposal h2")] == [TITLE]
+    assert [a.get_text(strip=True) for a in queue.select(".transparency-reuse-proposal a bdi")] == ["Écoles de Fès"]
     for outsider in ("requester", "other_officer"):
         _moderate(app, data[outsider], pkg.name, "approve", status=403)
         assert model.Session.get(ReuseProposal, pkg.id).state == "pending"
@@ -154,7 +155,7 @@ def test_a_rejected_proposal_never_appears_and_its_author_is_told_why(app, data,
     assert _public_titles(app) == [] and _dataset_reuses(app) == []
     app.get(tk.url_for("showcase.read", id=pkg.name), status=404)
     queue = BeautifulSoup(app.get(tk.url_for("reuse.moderation"), headers=_as(data["officer"])).body, "html.parser")
-    assert queue.select(".transparency-proposal") == []
+    assert queue.select(".transparency-reuse-proposal") == []
     mail.send_pending()
     (message,) = smtp.to(data["citizen"]["email"])
     assert message["Subject"] == "لم تُنشر إعادة الاستخدام / Votre réutilisation n'est pas publiée"

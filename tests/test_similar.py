@@ -105,15 +105,22 @@ def test_check_before_sending_shows_them_without_javascript_and_keeps_the_form(a
 
 
 @pytest.mark.parametrize("lang, nothing", [("", "Rien de ce qui a été répondu ou publié"), ("/ar", "لا شيء")])
-def test_the_fragment_fetched_while_typing(app, records, lang, nothing):
-    fragment = BeautifulSoup(app.get(lang + tk.url_for("ati.similar", subject="Marches publics hopital")).body,
-                             "html.parser")
-    first = fragment.select_one(".transparency-similar-item a")
+def test_the_fragment_fetched_while_typing(app, people, records, lang, nothing):
+    """POSTed with the form's CSRF token: what is typed never goes into an address (access logs)."""
+    form = app.get(lang + tk.url_for("ati.submit"), headers={"Authorization": people["requester"]["token"]})
+    token = BeautifulSoup(form.body, "html.parser").find("input", attrs={"name": "_csrf_token"})["value"]
+
+    def fragment(**typed):
+        answer = app.post(lang + tk.url_for("ati.similar"), data=dict(typed, _csrf_token=token),
+                          headers={"Authorization": people["requester"]["token"]})
+        return BeautifulSoup(answer.body, "html.parser")
+
+    first = fragment(subject="Marches publics hopital").select_one(".transparency-similar-item a")
     assert first.get_text(strip=True) == "Marchés publics de l'hôpital régional"
-    none = BeautifulSoup(app.get(lang + tk.url_for("ati.similar", subject="zzzqx")).body, "html.parser")
+    none = fragment(subject="zzzqx")
     assert none.select_one(".transparency-similar").get_text(strip=True).startswith(nothing)
-    empty = BeautifulSoup(app.get(lang + tk.url_for("ati.similar")).body, "html.parser")
-    assert empty.select_one(".transparency-similar").get_text(strip=True) == ""
+    assert fragment().select_one(".transparency-similar").get_text(strip=True) == ""
+    app.get(lang + tk.url_for("ati.similar", subject="budget"), status=404)  # no GET: read as a request id
 
 
 def test_the_receipt_repeats_them(app, people, records):

@@ -5,6 +5,8 @@ in the page. And the reuse a citizen proposes, approved by an officer, shown on 
 dataset it uses."""
 from __future__ import annotations
 
+import contextlib
+from typing import Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -22,41 +24,39 @@ def _direction(page: Page) -> str:
     return page.driver.execute_script("return getComputedStyle(document.documentElement).direction")
 
 
-def _in_view_frame(page: Page, resource: dict) -> None:
-    """Opens the resource's page and enters its view's frame, once the frame has loaded."""
+@contextlib.contextmanager
+def _in_view_frame(page: Page, resource: dict) -> Iterator[None]:
+    """Opens the resource's page and, inside the block, reads its view's frame once loaded;
+    the frame reads in the page's direction."""
     page.open(f"/dataset/{resource['package_id']}/resource/{resource['id']}")
-    frame = page.find("iframe[data-module=data-viewer]")
-    page.driver.switch_to.frame(frame)
-    page.wait(lambda driver: driver.execute_script("return document.readyState") == "complete")
+    page.driver.switch_to.frame(page.find("iframe[data-module=data-viewer]"))
+    try:
+        page.wait(lambda driver: driver.execute_script("return document.readyState") == "complete")
+        yield
+        assert _direction(page) == ("rtl" if page.lang == "ar" else "ltr")
+    finally:
+        page.driver.switch_to.default_content()
 
 
 @pytest.mark.parametrize("page", DESKTOP, ids=view_id, indirect=True)
 def test_a_csv_resource_shows_as_a_table(page: Page, site):
-    _in_view_frame(page, site["resource"])
-    try:
+    with _in_view_frame(page, site["resource"]):
         page.wait(lambda driver: len(driver.find_elements(By.CSS_SELECTOR, "table tbody tr td")) > 2)
         rows = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")]
                 for tr in page.driver.find_elements(By.CSS_SELECTOR, "table tbody tr")]
         assert any("Tanger" in row for row in rows) and any("Rabat" in row for row in rows), rows
         headers = [th.text.strip() for th in page.driver.find_elements(By.CSS_SELECTOR, "table thead th")]
         assert {"code", "region", "chef_lieu"} <= set(headers), headers
-        assert _direction(page) == ("rtl" if page.lang == "ar" else "ltr")
-    finally:
-        page.driver.switch_to.default_content()
     page.check("resource-table")
 
 
 @pytest.mark.parametrize("page", DESKTOP, ids=view_id, indirect=True)
 def test_a_geojson_resource_shows_its_features_on_a_map(page: Page, site):
-    _in_view_frame(page, site["geojson"])
-    try:
+    with _in_view_frame(page, site["geojson"]):
         page.wait(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".leaflet-container"))
         # The 12 chefs-lieux are points: Leaflet draws a marker for each, whatever the tiles.
         page.wait(lambda driver: len(driver.find_elements(
             By.CSS_SELECTOR, ".leaflet-marker-pane > *, .leaflet-overlay-pane path")) == 12)
-        assert _direction(page) == ("rtl" if page.lang == "ar" else "ltr")
-    finally:
-        page.driver.switch_to.default_content()
     page.check("resource-map")
 
 
@@ -88,7 +88,7 @@ def test_a_citizen_proposes_a_reuse_an_officer_approves_it_and_it_shows_on_the_d
                "#field-url": "https://cartes.example.ma/chefs-lieux", "#field-reuse_kind": "visualisation",
                "#field-datasets_used": "regions-du-maroc"})
     page.submit("form.transparency-form button[type=submit]")
-    assert page.text(".flash-messages .alert")
+    assert page.text(".flash-messages .alert-success")
     model.Session.remove()  # the server made it: a fresh transaction sees it
     package = model.Session.query(model.Package).filter_by(type="showcase", title=title).one()
     assert model.Session.get(ReuseProposal, package.id).state == "pending"
@@ -100,7 +100,7 @@ def test_a_citizen_proposes_a_reuse_an_officer_approves_it_and_it_shows_on_the_d
     page.login("agent", lands_on="/reuse/moderation")
     page.check("reuse-moderation")
     page.submit(f"#proposal-{package.name} button[value=approve]")
-    assert page.text(".flash-messages .alert")
+    assert page.text(".flash-messages .alert-success")
 
     # Signed in: the front's micro-cache may still hold the anonymous page of a moment ago.
     page.open("/dataset/regions-du-maroc")

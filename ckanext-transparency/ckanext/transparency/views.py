@@ -9,6 +9,7 @@ import os
 from typing import Any
 
 from flask import Blueprint, make_response, send_file, send_from_directory
+from werkzeug.datastructures import MultiDict
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchError
@@ -104,8 +105,12 @@ def follow_search() -> Any:
                         if key not in ("dataset_type", "q") and not key.startswith("_")]}
     _post("transparency_saved_search_create", data,
           tk._("You follow this search: its new results will come in your daily digest."))
-    return tk.redirect_to(f"{data['dataset_type']}.search", q=data["q"] or None,
-                          **{key: value for key, value in data["filters"]})
+    if data["dataset_type"] not in scheming_dataset_schemas():
+        return tk.redirect_to("home.index")  # the error is flashed; no search page to go back to
+    filters = MultiDict(data["filters"])
+    if data["q"]:
+        filters["q"] = data["q"]
+    return tk.redirect_to(f"{data['dataset_type']}.search", **filters.to_dict(flat=False))
 
 
 @transparency.route("/follow/stop/<token>", methods=["GET", "POST"])
@@ -181,11 +186,12 @@ def _similar(subject: str, text: str) -> list[dict[str, Any]] | None:
         return None
 
 
-@ati.route("/similar")
+@ati.route("/similar", methods=["POST"])
 def similar() -> Any:
-    """The suggestions as a fragment of the form, fetched as the subject is typed."""
+    """The suggestions as a fragment of the form, fetched as the subject is typed (POSTed:
+    what is typed may name people, and never goes into an address or an access log)."""
     return tk.render("transparency/ati/similar.html", {
-        "similar": _similar(tk.request.args.get("subject", ""), tk.request.args.get("text", ""))})
+        "similar": _similar(tk.request.form.get("subject", ""), tk.request.form.get("text", ""))})
 
 
 @ati.route("/<id>/receipt")
@@ -198,8 +204,10 @@ def receipt(id: str) -> str:
         tk.abort(404, tk._("No request for information has this id"))
     except tk.NotAuthorized:
         tk.abort(403, tk._("Only the requester and the institution's officers may see this receipt"))
+    # The suggestions are for a requester who filed through the portal, not for a receipt of paper.
+    similar = _similar(pkg["title"], pkg.get("notes") or "") if requester.get("user_id") else None
     return _personal(make_response(tk.render("transparency/ati/receipt.html", {
-        "pkg": pkg, "requester": requester, "similar": _similar(pkg["title"], pkg.get("notes") or "")})))
+        "pkg": pkg, "requester": requester, "similar": similar})))
 
 
 @ati.route("/<id>/transition", methods=["POST"])

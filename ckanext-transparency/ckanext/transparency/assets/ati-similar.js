@@ -20,14 +20,17 @@ this.ckan.module('transparency-ati-similar', function ($) {
     },
 
     _fetch: function () {
-      // The server reads the first words only: a short query string whatever was typed.
-      var query = $.param({subject: this.el.find('[name=title]').val(),
-                           text: this.el.find('[name=notes]').val().slice(0, 300)});
-      if (query === this.asked) { return; }
-      this.asked = query;
+      // Sent in the body of a POST, never in an address: what a requester types may name
+      // people, and addresses end up in access logs. The server reads the first words only.
+      var typed = {subject: this.el.find('[name=title]').val(),
+                   text: this.el.find('[name=notes]').val().slice(0, 300)};
+      var key = JSON.stringify(typed);
+      if (key === this.asked) { return; }
+      this.asked = key;
       var target = this.target;
-      $.get(this.options.url + '?' + query).done(function (html) {
-        if (this.asked === query) { target.html(html); }
+      var form = $.extend({_csrf_token: this.el.find('[name=_csrf_token]').val()}, typed);
+      $.post(this.options.url, form).done(function (html) {
+        if (this.asked === key) { target.html(html); }
       }.bind(this));
     }
   };

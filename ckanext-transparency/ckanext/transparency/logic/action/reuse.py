@@ -77,6 +77,7 @@ def transparency_reuse_proposal_list(context: Context, data_dict: DataDict) -> l
     reject (officers: those using their institution's datasets; sysadmins: all).
 
     :returns: the pending reuses, oldest first, each with ``proposal`` (its state and date)
+        and ``datasets``, the datasets it uses (``name``, ``title``)
     :rtype: list of dictionaries
     """
     tk.check_access("transparency_reuse_proposal_list", context, data_dict)
@@ -88,6 +89,10 @@ def transparency_reuse_proposal_list(context: Context, data_dict: DataDict) -> l
             continue
         pkg = tk.get_action("package_show")(site_context(), {"id": proposal.package_id})
         found.append(dict(pkg, proposal=proposal.as_dict()))
+    names = {name for pkg in found for name in pkg.get("datasets_used") or []}
+    titles = dict(model.Session.query(model.Package.name, model.Package.title).filter(model.Package.name.in_(names)))
+    for pkg in found:
+        pkg["datasets"] = [{"name": name, "title": titles.get(name) or name} for name in pkg.get("datasets_used") or []]
     return found
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ... import textsearch
+from ... import privacy, textsearch
 from .. import schema as schemas
 from .common import validate
 
@@ -37,7 +37,9 @@ def transparency_ati_similar(context: Context, data_dict: DataDict) -> list[dict
     """
     tk.check_access("transparency_ati_similar", context, data_dict)
     data = validate(data_dict, schemas.ati_similar(), context)
-    q = textsearch.suggestion_query(data.get("subject", ""), data.get("text", ""))
+    # What is typed may carry a CIN, a telephone or an e-mail address: masked before it
+    # becomes a query (Solr logs queries).
+    q = textsearch.suggestion_query(privacy.mask(data.get("subject", "")), privacy.mask(data.get("text", "")))
     if not q:
         return []
     found = tk.get_action("package_search")({"user": context.get("user")}, {
