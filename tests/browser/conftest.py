@@ -13,13 +13,13 @@ import datetime
 import io
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from werkzeug.datastructures import FileStorage
 
@@ -233,7 +233,7 @@ class Page:
         """Clicks a submit button and waits for the next page."""
         button = self.find(css)
         button.click()
-        self.wait(EC.staleness_of(button))
+        self.wait(_left(button))
 
     def login(self, user: str, lands_on: str) -> None:
         """Signs in on the login page the portal has sent us to; it leads back to ``lands_on``."""
@@ -311,7 +311,20 @@ class Page:
         """Follows a link and waits for the next page."""
         link = self.find(css)
         link.click()
-        self.wait(EC.staleness_of(link))
+        self.wait(_left(link))
+
+
+def _left(element: Any) -> Callable[[Any], bool]:
+    """The page of ``element`` was replaced. Like selenium's ``staleness_of``, but while the
+    next page loads ChromeDriver may also answer "Node with given id does not belong to the
+    document" (not a StaleElementReferenceException): that, too, means the page has gone."""
+    def gone(driver: Any) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+    return gone
 
 
 # CKAN's table view calls setTimeout(initFilterObserver(), 100) on a language file loaded:
